@@ -1,0 +1,95 @@
+# winshm -- typed named shared memory for Lua 5.4.  See README.md.
+#
+#   make            build/winshm.so (the module) and build/winshm (the host)
+#   make demo       a writer and a reader process sharing a region
+#   make test       every suite: native, sanitizers, Windows under Wine, lint
+#   make install    PREFIX=/usr/local
+#
+# Platform sources are *_posix.c / *_win32.c; everything else in src/ is
+# portable and goes into the module.  Suites and targets of each subject
+# live in mk/*.mk.
+
+PREFIX   ?= /usr/local
+LUA_PC   ?= lua5.4
+LUA      ?= lua5.4
+LUA_CFLAGS ?= $(shell pkg-config --cflags $(LUA_PC))
+LUA_LIBS   ?= $(shell pkg-config --libs $(LUA_PC))
+CC       ?= gcc
+OPT      ?= -O2 -g
+WARN     = -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
+           -Wpointer-arith -Wcast-qual
+ifeq ($(CI),true)
+WARN    += -Werror
+endif
+B        = build
+ALLCFLAGS = -std=gnu99 -fPIC -fvisibility=hidden $(OPT) $(WARN) \
+            -Isrc -I$(B)/gen $(LUA_CFLAGS) $(CFLAGS)
+
+PORTABLE  = $(filter-out src/host.c %_posix.c %_win32.c,$(wildcard src/*.c))
+POSIX_SRC = $(wildcard src/*_posix.c)
+LUA_PARTS = $(sort $(shell find lua/winshm -name '*.lua' 2>/dev/null))
+MOD_OBJ   = $(patsubst src/%.c,$(B)/obj/%.o,$(PORTABLE) $(POSIX_SRC)) \
+            $(B)/obj/embedded.o
+
+.PHONY: all demo test install uninstall clean deps
+all: $(B)/winshm.so $(B)/winshm
+
+$(B)/obj/%.o: src/%.c | $(B)/obj
+	$(CC) $(ALLCFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/gen/embedded.c: $(LUA_PARTS) scripts/embed.lua | $(B)/gen
+	$(LUA) scripts/embed.lua $@ $(LUA_PARTS)
+
+$(B)/obj/embedded.o: $(B)/gen/embedded.c | $(B)/obj
+	$(CC) $(ALLCFLAGS) -c -o $@ $<
+
+$(B)/winshm.so: $(MOD_OBJ)
+	$(CC) -shared -o $@ $^ $(LDFLAGS)
+
+$(B)/winshm: $(B)/obj/host.o $(MOD_OBJ)
+	$(CC) -Wl,-E -o $@ $^ $(LDFLAGS) $(LUA_LIBS) -lm -ldl
+
+$(B)/obj $(B)/gen:
+	mkdir -p $@
+
+-include $(wildcard $(B)/obj/*.d)
+
+# Debian packages the build and the suites need (root installs them).
+deps:
+	@sh scripts/deps.sh
+
+demo: deps all
+	@sh examples/demo.sh $(B)/winshm
+
+# ------------------------------------------------------------------ tests
+# Each subject's mk/*.mk adds its suite to TESTS.
+BUSTED_ENV = WINSHM_HOST=$(CURDIR)/$(B)/winshm LUA_CPATH="$(CURDIR)/$(B)/?.so;;"
+TESTS = test-native
+-include $(sort $(wildcard mk/*.mk))
+
+test: deps all $(TESTS)
+
+.PHONY: test-native
+test-native: all
+	$(BUSTED_ENV) busted --lua=$(LUA) tests
+
+# ---------------------------------------------------------------- install
+LUADIR  = $(PREFIX)/share/lua/5.4
+CMODDIR = $(PREFIX)/lib/lua/5.4
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(CMODDIR) \
+	  $(DESTDIR)$(LUADIR)/winshm $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(B)/winshm $(DESTDIR)$(PREFIX)/bin/winshm
+	install -m 755 $(B)/winshm.so $(DESTDIR)$(CMODDIR)/winshm.so
+	cd lua && find winshm -name '*.lua' -exec install -D -m 644 {} \
+	  $(DESTDIR)$(LUADIR)/{} \;
+	if [ -f docs/winshm.1 ]; then install -m 644 docs/winshm.1 \
+	  $(DESTDIR)$(PREFIX)/share/man/man1/winshm.1; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/winshm $(DESTDIR)$(CMODDIR)/winshm.so \
+	  $(DESTDIR)$(PREFIX)/share/man/man1/winshm.1
+	rm -rf $(DESTDIR)$(LUADIR)/winshm
+
+clean:
+	rm -rf $(B)/obj $(B)/gen $(B)/winshm $(B)/winshm.so

@@ -1,0 +1,107 @@
+-- helper.lua: what the specs share.  The same specs run natively and
+-- under Wine; the Makefile says where the host is (WINSHM_HOST).
+local H = {}
+
+H.windows = package.config:sub(1, 1) == "\\"
+H.host = os.getenv("WINSHM_HOST") or "build/winshm"
+
+local counter = 0
+-- A name no other test (or run) uses.
+function H.name(tag)
+  counter = counter + 1
+  return ("wshmtest_%s_%d_%d_%d"):format(tag or "t", os.time() % 100000,
+    math.random(1, 1e9), counter)
+end
+
+local function quote(s)
+  if H.windows then return '"' .. s:gsub('"', '\\"') .. '"' end
+  return "'" .. s:gsub("'", "'\\''") .. "'"
+end
+H.quote = quote
+
+local function tmpfile(src)
+  local path = os.tmpname()
+  if H.windows and not path:find("[/\\]") then path = os.getenv("TEMP") .. path end
+  local f = assert(io.open(path, "wb"))
+  f:write(src)
+  f:close()
+  return path
+end
+
+-- Run Lua source in a separate host process; returns ok, output, code.
+function H.run(src, ...)
+  local script = tmpfile(src)
+  local args = { quote(H.host), quote(script) }
+  for _, a in ipairs({ ... }) do args[#args + 1] = quote(tostring(a)) end
+  local p = assert(io.popen(table.concat(args, " ") .. " 2>&1", "r"))
+  local out = p:read("a")
+  local ok, _, code = p:close()
+  os.remove(script)
+  return ok, out, code
+end
+
+-- Start a host process in the background; returns a handle whose :wait()
+-- gives ok, output.  Output goes to a temporary file.
+function H.spawn(src, ...)
+  local script, out = tmpfile(src), os.tmpname()
+  local args = { quote(H.host), quote(script) }
+  for _, a in ipairs({ ... }) do args[#args + 1] = quote(tostring(a)) end
+  local cmd = table.concat(args, " ") .. " > " .. quote(out) .. " 2>&1"
+  local pidfile = os.tmpname()
+  if H.windows then
+    os.execute('start "" /b cmd /c "' .. cmd .. '"')
+  else
+    os.execute("(" .. cmd .. "; echo $? > " .. quote(out .. ".rc") .. ") & echo $! > " .. quote(pidfile))
+  end
+  local h = { out = out, script = script }
+  local f = io.open(pidfile)
+  if f then h.pid = tonumber(f:read("a")); f:close() end
+  os.remove(pidfile)
+  function h:wait(timeout)
+    local deadline = os.time() + (timeout or 30)
+    while os.time() <= deadline do
+      local rc = io.open(out .. ".rc")
+      if rc then
+        local code = tonumber(rc:read("a"))
+        rc:close()
+        local o = io.open(out):read("a")
+        os.remove(out); os.remove(out .. ".rc"); os.remove(script)
+        return code == 0, o, code
+      end
+      H.sleep(0.02)
+    end
+    return nil, "timeout"
+  end
+  function h:kill(sig)
+    return os.execute(("pkill -%s -P %d"):format(sig or "KILL", self.pid))
+  end
+  return h
+end
+
+function H.sleep(s)
+  if H.windows then
+    os.execute(("ping -n 1 -w %d 127.0.0.1 >NUL"):format(math.floor(s * 1000)))
+  else
+    os.execute(("sleep %.3f"):format(s))
+  end
+end
+
+-- Wait until f() is true or 'timeout' seconds pass; returns f's last result.
+function H.until_true(f, timeout)
+  local deadline = os.clock() + (timeout or 10)
+  local v = f()
+  while not v and os.clock() < deadline do
+    H.sleep(0.02)
+    v = f()
+  end
+  return v
+end
+
+-- Does /dev/shm hold an object for 'name'?  (POSIX only.)
+function H.shm_exists(name)
+  local f = io.open("/dev/shm/" .. name:gsub("^Local\\", ""):gsub("^Global\\", ""))
+  if f then f:close() return true end
+  return false
+end
+
+return H
