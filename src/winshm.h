@@ -90,6 +90,7 @@ WSHM_HIDDEN void wshm_open_layout (lua_State *L);
 WSHM_HIDDEN void wshm_open_view (lua_State *L);
 WSHM_HIDDEN void wshm_open_sync (lua_State *L);
 WSHM_HIDDEN void wshm_open_atomic (lua_State *L);
+WSHM_HIDDEN void wshm_open_cdef (lua_State *L);
 WSHM_HIDDEN void wshm_open_embedded (lua_State *L);
 
 /* Set the functions of l into a new metatable 'tname' (liolib createmeta):

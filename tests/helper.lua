@@ -88,9 +88,9 @@ end
 
 -- Wait until f() is true or 'timeout' seconds pass; returns f's last result.
 function H.until_true(f, timeout)
-  local deadline = os.clock() + (timeout or 10)
+  local deadline = os.time() + (timeout or 10)
   local v = f()
-  while not v and os.clock() < deadline do
+  while not v and os.time() <= deadline do
     H.sleep(0.02)
     v = f()
   end
