@@ -7,6 +7,10 @@
 ** /dev/shm/winshm.mutex/ and /dev/shm/winshm.event/: a region name never
 ** contains '/', so no region can take a mutex's or an event's name.
 **
+** Objects whose every holder died are removed by the next open of an
+** object of their kind (as create and open remove them for regions), so
+** crashed processes leave nothing behind for long.
+**
 ** A new object arrives zero-filled.  Its first word is an init state
 ** (0 new, 1 being initialised, 2 ready): whoever moves it from 0 to 1
 ** initialises the pthread objects and publishes 2; everybody else waits
@@ -19,14 +23,18 @@
 ** a robust mutex; a wait takes the count back to 0 (auto-reset).
 */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "backend.h"
 
@@ -112,6 +120,35 @@ static int ensuredir (const char *dir, const char *kind, const char *name,
 }
 
 /*
+** Remove the objects in 'dir' that nobody holds: managed (sticky) ones
+** on which an exclusive lock can be had.  Every live handle holds a
+** shared lock, and an object is locked before it is linked, so only
+** objects whose processes died are taken.
+*/
+static void sweep (const char *dir) {
+  char path[WSHM_SYNCNAMEMAX + 64];
+  DIR *d;
+  struct dirent *de;
+  snprintf(path, sizeof(path), SHMDIR "%s", dir);
+  if ((d = opendir(path)) == NULL) return;
+  while ((de = readdir(d)) != NULL) {
+    struct stat st, now;
+    int fd;
+    if (de->d_name[0] == '.') continue;
+    fd = openat(dirfd(d), de->d_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW
+                                      | O_NONBLOCK);
+    if (fd < 0) continue;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & S_ISVTX)
+        && flock(fd, LOCK_EX | LOCK_NB) == 0
+        && fstatat(dirfd(d), de->d_name, &now, AT_SYMLINK_NOFOLLOW) == 0
+        && now.st_dev == st.st_dev && now.st_ino == st.st_ino)
+      unlinkat(dirfd(d), de->d_name, 0);
+    close(fd);
+  }
+  closedir(d);
+}
+
+/*
 ** Open (or create) the shm object 'dir/name' of 'size' bytes into s->r,
 ** and make sure its pthread objects are initialised (by 'init', run by
 ** exactly one process).  1, or 0 and e with nothing left open.
@@ -126,6 +163,7 @@ static int openobj (wshm_sync *s, const char *dir, const char *kind,
   int i;
   name = stripprefix(name, &len);
   if (!ensuredir(dir, kind, name, e)) return 0;
+  sweep(dir);
   snprintf(path, sizeof(path), "%s/%.*s", dir, (int)len, name);
   memset(&ro, 0, sizeof(ro));
   ro.size = size;
