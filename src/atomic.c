@@ -6,16 +6,22 @@
 ** checks them; atomic_add wraps around like the C operation.
 */
 #include "winshm.h"
+#include "atomic.h"
 #include "layout.h"
 
 /* ------------------------------------------------------------ helpers */
 
-/* Raise "field 'k' of <layout>: msg" for the field named at 2 of the
-** view at 1. */
-static int fielderror (lua_State *L, const char *msg) {
-  const wshm_view *v = wshm_toview(L, 1);
-  return luaL_error(L, "field '%s' of %s: %s", lua_tostring(L, 2),
+/* Raise "field 'k' of <layout>: msg" for the field named at kidx of
+** the view at vidx. */
+static int fielderrorat (lua_State *L, int vidx, int kidx, const char *msg) {
+  const wshm_view *v = wshm_toview(L, vidx);
+  return luaL_error(L, "field '%s' of %s: %s", lua_tostring(L, kidx),
                     v != NULL ? wshm_layoutlabel(L, v->lay) : "?", msg);
+}
+
+/* The same for the field at 2 of the view at 1. */
+static int fielderror (lua_State *L, const char *msg) {
+  return fielderrorat(L, 1, 2, msg);
 }
 
 /* The C name of an integer field, for messages. */
@@ -28,23 +34,27 @@ static const char *intname (const wshm_fieldref *f) {
   return names[f->issigned != 0][i];
 }
 
-/*
-** The field named at 2 of the view at 1, fit for atomic operations
-** (writable when 'write'); raises otherwise.
-*/
-static void checkfield (lua_State *L, wshm_fieldref *f, int write) {
-  wshm_view_field(L, 1, 2, f);
+void wshm_atomicfield (lua_State *L, int vidx, int kidx, wshm_fieldref *f,
+                       int write) {
+  wshm_view_field(L, vidx, kidx, f);
   if (!f->isint)
-    fielderror(L, "atomic operations need an integer field");
+    fielderrorat(L, vidx, kidx, "atomic operations need an integer field");
   if (f->size != 1 && f->size != 2 && f->size != 4 && f->size != 8)
-    fielderror(L, "atomic operations need a field of 1, 2, 4 or 8 bytes");
+    fielderrorat(L, vidx, kidx,
+                 "atomic operations need a field of 1, 2, 4 or 8 bytes");
   if (((uintptr_t)f->addr & (f->size - 1)) != 0)
-    fielderror(L, lua_pushfstring(L, "misaligned for atomic operations "
-               "(%d-byte field at an address that is not a multiple of %d)",
-               (int)f->size, (int)f->size));
+    fielderrorat(L, vidx, kidx, lua_pushfstring(L, "misaligned for atomic "
+                 "operations (%d-byte field at an address that is not a "
+                 "multiple of %d)", (int)f->size, (int)f->size));
   if (write && !f->writable)
     luaL_error(L, "attempt to write field '%s' of %s through a read-only view",
-               lua_tostring(L, 2), wshm_layoutlabel(L, wshm_toview(L, 1)->lay));
+               lua_tostring(L, kidx),
+               wshm_layoutlabel(L, wshm_toview(L, vidx)->lay));
+}
+
+/* The field at 2 of the view at 1, fit for atomic operations. */
+static void checkfield (lua_State *L, wshm_fieldref *f, int write) {
+  wshm_atomicfield(L, 1, 2, f, write);
 }
 
 /*
@@ -77,15 +87,17 @@ static uint64_t checkvalue (lua_State *L, int idx, const wshm_fieldref *f,
   return (uint64_t)i;
 }
 
+uint64_t wshm_abits (const wshm_fieldref *f, uint64_t v) {
+  return f->size < 8 ? v & (((uint64_t)1 << (f->size * 8)) - 1) : v;
+}
+
 /* Push the bits of field f as its value (sign-extended when signed;
 ** uint64_t above 2^63-1 as a negative integer, as plain reads do). */
-static void pushvalue (lua_State *L, const wshm_fieldref *f, uint64_t bits) {
+void wshm_apush (lua_State *L, const wshm_fieldref *f, uint64_t bits) {
   int n = (int)f->size * 8;
-  if (n < 64) {
-    bits &= ((uint64_t)1 << n) - 1;
-    if (f->issigned && (bits >> (n - 1)) != 0)
-      bits |= ~(uint64_t)0 << n;
-  }
+  bits = wshm_abits(f, bits);
+  if (n < 64 && f->issigned && (bits >> (n - 1)) != 0)
+    bits |= ~(uint64_t)0 << n;
   lua_pushinteger(L, (lua_Integer)bits);
 }
 
@@ -93,7 +105,7 @@ static void pushvalue (lua_State *L, const wshm_fieldref *f, uint64_t bits) {
 
 #define SC  __ATOMIC_SEQ_CST
 
-static uint64_t aload (const wshm_fieldref *f) {
+uint64_t wshm_aload (const wshm_fieldref *f) {
   switch (f->size) {
     case 1: return __atomic_load_n((uint8_t *)f->addr, SC);
     case 2: return __atomic_load_n((uint16_t *)(void *)f->addr, SC);
@@ -102,7 +114,7 @@ static uint64_t aload (const wshm_fieldref *f) {
   }
 }
 
-static void astore (const wshm_fieldref *f, uint64_t v) {
+void wshm_astore (const wshm_fieldref *f, uint64_t v) {
   switch (f->size) {
     case 1: __atomic_store_n((uint8_t *)f->addr, (uint8_t)v, SC); break;
     case 2: __atomic_store_n((uint16_t *)(void *)f->addr, (uint16_t)v, SC); break;
@@ -111,7 +123,7 @@ static void astore (const wshm_fieldref *f, uint64_t v) {
   }
 }
 
-static uint64_t aadd (const wshm_fieldref *f, uint64_t d) {
+uint64_t wshm_aadd (const wshm_fieldref *f, uint64_t d) {
   switch (f->size) {
     case 1: return __atomic_fetch_add((uint8_t *)f->addr, (uint8_t)d, SC);
     case 2: return __atomic_fetch_add((uint16_t *)(void *)f->addr, (uint16_t)d, SC);
@@ -158,7 +170,7 @@ static int acas (const wshm_fieldref *f, uint64_t expect, uint64_t v,
 static int l_atomic_load (lua_State *L) {
   wshm_fieldref f;
   checkfield(L, &f, 0);
-  pushvalue(L, &f, aload(&f));
+  wshm_apush(L, &f, wshm_aload(&f));
   return 1;
 }
 
@@ -168,7 +180,7 @@ static int l_atomic_store (lua_State *L) {
   checkfield(L, &f, 1);
   luaL_checkany(L, 3);
   v = checkvalue(L, 3, &f, 0);
-  astore(&f, v);
+  wshm_astore(&f, v);
   return 0;
 }
 
@@ -178,7 +190,7 @@ static int l_atomic_add (lua_State *L) {
   checkfield(L, &f, 1);
   luaL_checkany(L, 3);
   d = checkvalue(L, 3, &f, 1);
-  pushvalue(L, &f, aadd(&f, d));
+  wshm_apush(L, &f, wshm_aadd(&f, d));
   return 1;
 }
 
@@ -193,7 +205,7 @@ static int l_atomic_cas (lua_State *L) {
   v = checkvalue(L, 4, &f, 0);
   ok = acas(&f, expect, v, &old);
   lua_pushboolean(L, ok);
-  pushvalue(L, &f, old);
+  wshm_apush(L, &f, old);
   return 2;
 }
 
@@ -207,4 +219,5 @@ static const luaL_Reg funcs[] = {
 
 void wshm_open_atomic (lua_State *L) {
   luaL_setfuncs(L, funcs, 0);
+  wshm_open_consistent(L);
 }

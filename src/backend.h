@@ -162,4 +162,8 @@ enum wshm_wait wshm_os_event_wait (wshm_sync *s, long timeout_ms,
 /* Close.  Safe when closed. */
 void wshm_os_event_close (wshm_sync *s);
 
+/* Give the processor to another thread for a moment (a reader waiting
+** out a writer). */
+void wshm_os_yield (void);
+
 #endif

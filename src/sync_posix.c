@@ -27,6 +27,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <semaphore.h>
 #include <stdio.h>
 #include <string.h>
@@ -348,4 +349,8 @@ void wshm_os_event_close (wshm_sync *s) {
   s->open = 0;
   s->obj = NULL;
   wshm_os_close(&s->r);
+}
+
+void wshm_os_yield (void) {
+  sched_yield();
 }

@@ -151,3 +151,7 @@ enum wshm_wait wshm_os_event_wait (wshm_sync *s, long timeout_ms,
 void wshm_os_event_close (wshm_sync *s) {
   closeobj(s);
 }
+
+void wshm_os_yield (void) {
+  SwitchToThread();
+}
