@@ -11,11 +11,12 @@
 **                               and did not change.
 **   { check = c }               the counter changes when a write starts
 **                               and when it ends; a snapshot is good when
-**                               c did not change during the copy.  A
-**                               write that spans the whole copy is not
-**                               seen: this scheme trusts the writer to
-**                               be quick (use seq or begin/end when the
-**                               writer is yours to choose).
+**                               c did not change during the copy and
+**                               neither did the bytes of the view.  Only
+**                               a writer stalled half-way through a write
+**                               for the whole copy goes unseen: use seq
+**                               or begin/end when the writer is yours to
+**                               choose.
 ** Counters are accessed with sequentially consistent atomics and full
 ** fences separate them from the data, as C11 requires for the copy not
 ** to move across them.
@@ -117,20 +118,31 @@ static int l_read_consistent (lua_State *L) {
   scheme s;
   lua_Integer tries, i;
   int top;
+  const wshm_view *v;
+  unsigned char *before = NULL;  /* check: the bytes as the copy began */
   tries = luaL_optinteger(L, 3, DEFAULT_TRIES);
   luaL_argcheck(L, tries >= 1, 3, "tries must be at least 1");
   lua_settop(L, 3);
   checkscheme(L, &s, 0);
+  v = wshm_toview(L, 1);
+  if (s.kind == S_CHECK)
+    before = (unsigned char *)lua_newuserdatauv(L, v->lay->size, 0);
   top = lua_gettop(L);
   for (i = 0; i < tries; i++) {
     uint64_t v1, v2;
-    int status;
+    int status, same;
     if (!startcopy(&s, &v1)) continue;
+    if (before != NULL) memcpy(before, v->data, v->lay->size);
     lua_pushcfunction(L, wshm_read);
     lua_pushvalue(L, 1);
     status = lua_pcall(L, 1, 1, 0);
+    if (v->r->base == NULL)  /* a finalizer closed the link meanwhile */
+      return wshm_closederror(L);
     v2 = endcopy(&s);
-    if (wshm_abits(&s.a, v1) == wshm_abits(&s.a, v2)) {
+    same = wshm_abits(&s.a, v1) == wshm_abits(&s.a, v2);
+    if (same && before != NULL)
+      same = memcmp(before, v->data, v->lay->size) == 0;
+    if (same) {
       if (status != LUA_OK)
         return lua_error(L);  /* not torn: a real error */
       wshm_apush(L, &s.b, v1);
