@@ -73,7 +73,15 @@ static int openobj (wshm_sync *s, const char *name, size_t len, int mutex,
   }
   h = mutex ? CreateMutexW(NULL, FALSE, w) : CreateEventW(NULL, FALSE, FALSE, w);
   if (h == NULL) {
-    wshm_os_seterr(e, kind, (long)GetLastError(), "create", s->r.id);
+    DWORD err = GetLastError();
+    wshm_os_seterr(e, kind, (long)err, "create", s->r.id);
+    if (err == ERROR_INVALID_HANDLE) {  /* the name is another object's */
+      e->kind = WSHM_EEXISTS;
+      e->code = "EEXIST";
+      snprintf(e->msg, sizeof(e->msg), "%s: cannot create '%s': the name "
+               "belongs to another kind of object (region, mutex or event)",
+               kind, s->r.id);
+    }
     return 0;
   }
   s->handle = (intptr_t)h;
