@@ -313,6 +313,15 @@ describe("shm.mutex", function()
     r:close()
   end)
 
+  it("counts exactly in examples/counter.lua", function()
+    local cmd = H.quote(H.host) .. " " .. H.quote("examples/counter.lua") .. " 3 2000 2>&1"
+    if H.windows then cmd = '"' .. cmd .. '"' end
+    local p = assert(io.popen(cmd))
+    local out = p:read("a")
+    p:close()
+    assert.matches("3 workers x 2000 increments: mutex 6000, atomic 6000", out, 1, true)
+  end)
+
   describe("#posix objects", function()
     local function path(n) return "/dev/shm/winshm.mutex/" .. n end
     local function exists(p)
