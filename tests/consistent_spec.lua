@@ -173,7 +173,7 @@ describe("consistent snapshots", function()
     local pout = producer:read("a")
     producer:close()
     local frames = 0
-    for frame in out:gmatch("frame (%d+)") do frames = frames + 1 end
+    for _ in out:gmatch("frame (%d+)") do frames = frames + 1 end
     assert.is_true(frames >= 3, out)
     assert.matches("Ada", out, 1, true)
     assert.matches("producer: 300 frames written", pout, 1, true)
