@@ -117,6 +117,22 @@ describe("shm.mutex", function()
     m:close()
   end)
 
+  it("shares one mutex between two handles of one process", function()
+    local n = H.name("m")
+    local a, b = assert(shm.mutex(n)), assert(shm.mutex("Local\\" .. n))
+    assert.is_true(a:lock())
+    assert.is_true(b:lock(0))  -- the same owner locks again
+    a:close()  -- gives back a's lock only
+    local _, out = H.run(TRY, n)
+    assert.equal("false\ttimeout\n", out)
+    local other = assert(shm.mutex(H.name("m")))
+    assert.is_true(other:lock()); assert.is_true(other:unlock())
+    assert.is_true(b:unlock())
+    _, out = H.run(TRY, n)
+    assert.equal("true\n", out)
+    b:close(); other:close()
+  end)
+
   it("gives back what it holds when closed, closed by <close> or collected", function()
     local n = H.name("m")
     local m = assert(shm.mutex(n))
