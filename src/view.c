@@ -100,7 +100,7 @@ static wshm_view *newview (lua_State *L, int kidx, const wshm_region *r,
 }
 
 /* Push the view of the array or struct field f of the struct view v at 1,
-** made once and kept in its slot. */
+** made once and kept in its slot; pushes exactly one value. */
 static int pushchild (lua_State *L, const wshm_view *v, const wshm_field *f) {
   int top;
   if (lua_getiuservalue(L, 1, f->slot) == LUA_TUSERDATA)
@@ -118,11 +118,14 @@ static int pushchild (lua_State *L, const wshm_view *v, const wshm_field *f) {
   }
   lua_pushvalue(L, -1);
   lua_setiuservalue(L, 1, f->slot);
+  lua_replace(L, top + 1);
+  lua_settop(L, top + 1);
   return 1;
 }
 
 /* Push element i (a row or a struct) at p of the array view v at 1, kept
-** in a weak cache so a long loop leaves garbage the GC can take. */
+** in a weak cache so a long loop leaves garbage the GC can take; pushes
+** exactly one value. */
 static int pushelement (lua_State *L, const wshm_view *v, lua_Integer i,
                         unsigned char *p) {
   const wshm_field *f = v->fld;
@@ -138,8 +141,10 @@ static int pushelement (lua_State *L, const wshm_view *v, lua_Integer i,
     lua_setiuservalue(L, 1, VUV_CACHE);
   }
   c = lua_gettop(L);
-  if (lua_rawgeti(L, c, i) == LUA_TUSERDATA)
+  if (lua_rawgeti(L, c, i) == LUA_TUSERDATA) {
+    lua_replace(L, c);
     return 1;
+  }
   lua_getiuservalue(L, 1, VUV_LINK);
   lua_getiuservalue(L, 1, VUV_LAYOUT);
   if (v->level + 1 < f->nlevels)
@@ -150,6 +155,8 @@ static int pushelement (lua_State *L, const wshm_view *v, lua_Integer i,
   }
   lua_pushvalue(L, -1);
   lua_rawseti(L, c, i);
+  lua_replace(L, c);
+  lua_settop(L, c);
   return 1;
 }
 
