@@ -372,8 +372,9 @@ static int newlayout (lua_State *L, int isunion) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 1);
   n = (lua_Integer)lua_rawlen(L, 1);
-  if (n > 100000)
-    luaL_error(L, "a layout may have at most 100000 fields");
+  if (n > WSHM_MAXFIELDS)
+    luaL_error(L, "a layout may have at most %d fields, got %I",
+               WSHM_MAXFIELDS, n);
   c.L = L;
   c.lay = (wshm_layout *)lua_newuserdatauv(L, sizeof(wshm_layout)
             + (size_t)(n > 0 ? n - 1 : 0) * sizeof(wshm_field), 4);
