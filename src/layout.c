@@ -477,7 +477,14 @@ static int l_offsetof (lua_State *L) {
   return 1;
 }
 
-/* shm.fields: {name=, type=, offset=, size=, count=, dims=, layout=}. */
+/*
+** shm.fields: one table per field in declaration order, with name, type
+** (the C type name, or a nested layout's name / "struct" / "union"),
+** offset and size in bytes, count (the total number of elements: 1 for a
+** single value, the product of the dimensions for an array, characters
+** included for text), dims (the declared dimensions, arrays only) and
+** layout (the nested layout, struct fields only).
+*/
 static int l_fields (lua_State *L) {
   const wshm_layout *lay = checklayout(L, 1);
   int i, k;
