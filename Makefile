@@ -81,8 +81,8 @@ install: all
 	  $(DESTDIR)$(LUADIR)/winshm $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(B)/winshm $(DESTDIR)$(PREFIX)/bin/winshm
 	install -m 755 $(B)/winshm.so $(DESTDIR)$(CMODDIR)/winshm.so
-	cd lua && find winshm -name '*.lua' -exec install -D -m 644 {} \
-	  $(DESTDIR)$(LUADIR)/{} \;
+	[ ! -d lua/winshm ] || (cd lua && find winshm -name '*.lua' \
+	  -exec install -D -m 644 {} $(DESTDIR)$(LUADIR)/{} \;)
 	if [ -f docs/winshm.1 ]; then install -m 644 docs/winshm.1 \
 	  $(DESTDIR)$(PREFIX)/share/man/man1/winshm.1; fi
 
