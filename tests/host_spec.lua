@@ -514,6 +514,34 @@ describe("host", function()
     end)
   end)
 
+  describe("installed #posix", function()
+    it("make install gives a host and a module that need no paths", function()
+      local prefix = tmpfile()
+      os.remove(prefix)
+      assert.truthy(os.execute(("make -s install PREFIX=%s >/dev/null"):format(H.quote(prefix))))
+      local check = [[
+        local shm = require "winshm"
+        local n = 0
+        for k in pairs(package.preload) do
+          if k:match("^winshm%.") then require(k); n = n + 1 end
+        end
+        print(shm._VERSION, n)]]
+      local saved = H.host
+      H.host = prefix .. "/bin/winshm"
+      local out, err, code = host({ "-e", check }, { cwd = "/", env = { LUA_PATH = ";", LUA_CPATH = ";" } })
+      H.host = saved
+      local p = io.popen(("cd / && LUA_PATH=';' LUA_CPATH=%s lua5.4 -e %s 2>&1"):format(
+        H.quote(prefix .. "/lib/lua/5.4/?.so"), H.quote(check)))
+      local modout = p:read("a")
+      p:close()
+      os.execute("rm -rf " .. H.quote(prefix))
+      assert.equal("", err)
+      assert.equal(0, code)
+      assert.matches("^" .. require("winshm")._VERSION:gsub("%.", "%%.") .. "\t%d+\n$", out)
+      assert.equal(out, modout)
+    end)
+  end)
+
   describe("Ctrl-C #posix", function()
     it("interrupts the script, closes its links and exits 1", function()
       local name = H.name("host_int")
