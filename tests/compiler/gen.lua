@@ -81,7 +81,7 @@ local function pick(r, list) return list[r(1, #list)] end
 
 -- ------------------------------------------------------------- generation
 -- opts: abi, prefix (type names), values (only what a values test can
--- round-trip: no unions, no lone characters, 1-D character arrays).
+-- round-trip: no unions).
 function G.generator(seed, opts)
   local r = G.rng(seed)
   local n = 0
@@ -106,12 +106,6 @@ function G.generator(seed, opts)
       f.type = pick(r, G.scalars).name
     end
     f.count = count()
-    if type(f.type) == "string" and G.scalar[f.type].kind ~= "int"
-        and G.scalar[f.type].kind ~= "float" and G.scalar[f.type].kind ~= "bool"
-        and opts.values then
-      -- characters: strings only, as 1-D arrays of at least one element
-      f.count = r(1, 12)
-    end
     return f
   end
 

@@ -2,7 +2,8 @@
 -- program that writes them into / checks them in a POSIX shared memory
 -- object mapped as the same struct.
 --
--- A leaf is one scalar element, or one whole 1-D character array (a string):
+-- A leaf is one scalar element, or one string (the last dimension of a
+-- character array, or a lone character):
 --   { keys = { "f2", 2, 1, "g" } (Lua view path, 1-based),
 --     c = "f2[1][0].g" (C member path), s = scalar info, n = string length }
 local G = require "gen"
@@ -21,33 +22,33 @@ function V.leaves(node, out, keys, cpath)
     local dims = dims_of(f.count)
     local s = type(f.type) == "string" and G.scalar[f.type]
     local text = s and (s.kind == "char" or s.kind == "wchar")
+    local base = {}
+    for i, k in ipairs(keys) do base[i] = k end
+    base[#base + 1] = f.name
+    local n
+    if text then
+      -- the last dimension is the length of one string; a lone character
+      -- is a string of one
+      dims = { table.unpack(dims) }
+      n = table.remove(dims) or 1
+    end
     local function emit(ks, cp)
       if type(f.type) == "table" then
         V.leaves(f.type, out, ks, cp .. ".")
       else
-        out[#out + 1] = { keys = ks, c = cp, s = s }
+        out[#out + 1] = { keys = ks, c = cp, s = s, n = n }
       end
     end
-    local base = {}
-    for i, k in ipairs(keys) do base[i] = k end
-    base[#base + 1] = f.name
-    if text then
-      out[#out + 1] = { keys = base, c = cpath .. f.name, s = s, n = dims[1] }
-    else
-      -- every index tuple, row-major
-      local idx = {}
-      local function rec(d, ks, cp)
-        if d > #dims then return emit(ks, cp) end
-        for i = 1, dims[d] do
-          idx[d] = i
-          local k2 = {}
-          for j, k in ipairs(ks) do k2[j] = k end
-          k2[#k2 + 1] = i
-          rec(d + 1, k2, cp .. "[" .. (i - 1) .. "]")
-        end
+    -- every index tuple, row-major
+    local function rec(d, ks, cp)
+      if d > #dims then return emit(ks, cp) end
+      for i = 1, dims[d] do
+        local k2 = { table.unpack(ks) }
+        k2[#k2 + 1] = i
+        rec(d + 1, k2, cp .. "[" .. (i - 1) .. "]")
       end
-      rec(1, base, cpath .. f.name)
     end
+    rec(1, base, cpath .. f.name)
   end
   return out
 end
@@ -175,10 +176,10 @@ function V.c_body(node, mode, check, abi)
       local decl = ("{ static const %s e[%d] = { %s };"):format(utype(v.w), leaf.n,
         c_units(v, leaf.n))
       if check then
-        out[#out + 1] = ('  %s if (memcmp(p->%s, e, sizeof e)) bad("%s"); }'):format(
+        out[#out + 1] = ('  %s if (memcmp(&p->%s, e, sizeof e)) bad("%s"); }'):format(
           decl, leaf.c, path)
       else
-        out[#out + 1] = ("  %s memcpy(p->%s, e, sizeof e); }"):format(decl, leaf.c)
+        out[#out + 1] = ("  %s memcpy(&p->%s, e, sizeof e); }"):format(decl, leaf.c)
       end
     elseif check then
       out[#out + 1] = ('  if (!(p->%s == %s)) bad("%s");'):format(leaf.c, c_scalar(leaf, v), path)
