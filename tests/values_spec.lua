@@ -17,7 +17,7 @@ local RANDOM = 40
 local function node(kind, name, fields, opts)
   local n = { kind = kind, name = name, fields = {} }
   for i, f in ipairs(fields) do
-    n.fields[i] = { name = f[1], type = f[2], count = f[3], gap = f.gap }
+    n.fields[i] = { name = f[1], type = f[2], count = f[3], gap = f.gap, skew = f.skew }
   end
   for k, v in pairs(opts or {}) do n[k] = v end
   return n

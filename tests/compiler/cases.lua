@@ -5,7 +5,7 @@ return function(abi, prefix)
   local function node(kind, name, fields, opts)
     local n = { kind = kind, name = prefix .. name, abi = abi, fields = {} }
     for i, f in ipairs(fields) do
-      n.fields[i] = { name = f[1], type = f[2], count = f[3], gap = f.gap }
+      n.fields[i] = { name = f[1], type = f[2], count = f[3], gap = f.gap, skew = f.skew }
     end
     for k, v in pairs(opts or {}) do n[k] = v end
     return n
@@ -74,6 +74,10 @@ return function(abi, prefix)
   struct("offsets", { { "a", "char" }, { "b", "int", gap = 2 }, { "c", "char" },
                       { "d", "double" } })
   struct("offset_first", { { "a", "double", gap = 1 }, { "b", "char" } })
+  struct("offset_unaligned", { { "a", "char" }, { "b", "u32", gap = 0, skew = 2 },
+                               { "c", "double" }, { "d", "u16", 3 } })
+  struct("offset_unaligned_nested", { { "a", "u16" }, { "s", inner, gap = 1, skew = 1 },
+                                      { "b", "char" } })
   -- every C spelling once, in an order that needs padding
   struct("spellings", { { "a", "signed char" }, { "b", "unsigned long long" },
                         { "c", "unsigned char" }, { "d", "long long" }, { "e", "short" },

@@ -12,7 +12,8 @@
 --
 -- `gap = k` on a field means: place it with `offset =` k alignments past
 -- where it would naturally go; the C side gets a char array of that many
--- bytes in front of the member.  `extra = k` means: `size =` the computed
+-- bytes in front of the member.  `skew = s` adds s modulo the alignment:
+-- an unaligned offset, which places the member as a packed C member.  `extra = k` means: `size =` the computed
 -- size plus k times the alignment; the C side gets a union with a char array
 -- of that size.
 local G = {}
@@ -119,7 +120,9 @@ function G.generator(seed, opts)
     if r() < 0.2 then node.align = pick(r, { 1, 2, 4, 8, 16, 32, 64 }) end
     if r() < 0.2 then node.extra = r(0, 3) end
     if node.kind == "struct" and r() < 0.25 then
-      node.fields[r(1, nf)].gap = r(0, 3)
+      local f = node.fields[r(1, nf)]
+      f.gap = r(0, 3)
+      if r() < 0.4 then f.skew = r(1, 7) end
     end
     return node
   end
@@ -170,7 +173,16 @@ function G.build(shm, node)
       if node.pack and node.pack < a then a = node.pack end
       with.field = i
       with.offset = shm.offsetof(layout, f.name) + f.gap * a
-      node.offset_n, node.gap_bytes = with.offset, f.gap * a
+      node.gap_bytes = f.gap * a
+      if f.skew and f.skew % a ~= 0 then
+        -- unaligned: the C member is packed, right after a gap from the
+        -- end of the previous member
+        local prev = shm.fields(layout)[i - 1]
+        with.offset = with.offset + f.skew % a
+        node.gap_bytes = with.offset - (prev and prev.offset + prev.size or 0)
+        node.gap_packed = true
+      end
+      node.offset_n = with.offset
       layout = ctor(spec_of(node, with))
     end
   end
@@ -242,12 +254,13 @@ function G.c_decl(node)
     ind = "    "
   end
   for i, f in ipairs(node.fields) do
-    if f.gap and f.gap > 0 then
+    if f.gap and node.gap_bytes > 0 then
       lines[#lines + 1] = ("%schar _gap%d[%d];"):format(ind, i, node.gap_bytes)
     end
     local t = type(f.type) == "table" and f.type.kind .. " " .. f.type.name
       or G.scalar[f.type].c
-    lines[#lines + 1] = ("%s%s %s%s;"):format(ind, t, f.name, c_dims(f.count))
+    local attr = f.gap and node.gap_packed and " __attribute__((packed))" or ""
+    lines[#lines + 1] = ("%s%s %s%s%s;"):format(ind, t, f.name, c_dims(f.count), attr)
   end
   if node.extra then
     if kw == "struct" then
