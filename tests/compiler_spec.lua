@@ -35,58 +35,77 @@ local function build_all(nodes, report)
   return ok_nodes
 end
 
+-- Compile src (C declarations, then the _Static_asserts of G.c_asserts)
+-- with cc.  Returns the failed checks { {label=, name=, n = winshm's number,
+-- c = the compiler's}, ... } (empty when all hold), or nil and the
+-- compiler's messages when it did not get as far as the asserts.
+local function failed_checks(cc, src)
+  local ok, out = C.compile(cc, src)
+  if ok then return {} end
+  local bad = {}
+  for label, n in out:gmatch('static assertion failed: "([^"]-) = (%-?%d+)"') do
+    bad[#bad + 1] = { label = label, n = tonumber(n) }
+  end
+  if #bad == 0 then return nil, out end
+  -- the compiler's own numbers: each expression as an array bound in a
+  -- warning about a type
+  local decls = src:match("^(.-)\n_Static_assert")
+  local kinds = {}
+  for kw, name in decls:gmatch("\n(%a+) [^\n]-([%w_]+) {\n") do kinds[name] = kw end
+  local checks = {}
+  for i, b in ipairs(bad) do
+    local name, what, path = b.label:match("^(%S+) (%a+)%(?([^)]*)%)?$")
+    local T = (kinds[name] or "struct") .. " " .. name
+    b.name = name
+    checks[i] = { c = what == "offsetof" and ("offsetof(%s, %s)"):format(T, path)
+                  or what == "sizeof" and ("sizeof(%s)"):format(T)
+                  or ("_Alignof(%s)"):format(T) }
+  end
+  local _, rout = C.compile(cc, decls .. "\n#line 1000000\n" .. G.c_reveal(checks) .. "\n")
+  for line, v in rout:gmatch(":(%d+):%d+: warning: initialization of 'int' from 'char %(%*%)%[(%d+)%]'") do
+    local b = bad[tonumber(line) - 999999]
+    if b then b.c = tonumber(v) end
+  end
+  return bad
+end
+
+-- The report on failed checks: each with both numbers, then how(name)
+-- (declarations of the layout) for the first few layouts.
+local function failure_report(bad, cc, abi, how)
+  local report = { ("%d check(s) disagree with %s (abi = %s, seed %d):")
+    :format(#bad, cc, abi, SEED) }
+  local names = {}
+  for i, b in ipairs(bad) do
+    if i <= 40 then
+      report[#report + 1] = ("  %s: winshm %d, %s %s"):format(b.label, b.n, cc, tostring(b.c or "?"))
+    elseif i == 41 then report[#report + 1] = "  ..." end
+    if not names[b.name] then names[b.name] = true; names[#names + 1] = b.name end
+  end
+  for i = 1, math.min(#names, 4) do report[#report + 1] = how(names[i]) end
+  return table.concat(report, "\n")
+end
+
 -- Check nodes (all of one ABI) against the compiler; returns "" when every
 -- check holds, else a report naming each failed check with winshm's and the
 -- compiler's numbers and the declarations (Lua and C) of the first few.
 local function differential(abi, nodes)
   local report = {}
   local built = build_all(nodes, report)
-  local all, seen = {}, {}
+  local all, seen, byname = {}, {}, {}
   for _, n in ipairs(built) do G.closure(n, all, seen) end
-  local cc = C.for_abi[abi]
-  local types = G.c_prelude .. G.c_types(built) .. "\n"
-  local ok, out = C.compile(cc, types .. G.c_asserts(shm, all) .. "\n")
-  if ok then return table.concat(report, "\n\n") end
-  -- which checks failed
-  local failed, byname = {}, {}
   for _, n in ipairs(all) do byname[n.name] = n end
-  for label in out:gmatch('static assertion failed: "([^"]-) = %-?%d+"') do
-    failed[label] = true
+  local cc = C.for_abi[abi]
+  local src = G.c_prelude .. G.c_types(built) .. "\n" .. G.c_asserts(shm, all) .. "\n"
+  local bad, out = failed_checks(cc, src)
+  if not bad then
+    report[#report + 1] = ("%s did not compile the declarations:\n%s"):format(cc, out:sub(1, 3000))
+  elseif #bad > 0 then
+    report[#report + 1] = failure_report(bad, cc, ("%q"):format(abi), function(name)
+      local n = byname[name]
+      return ("-- %s in Lua:\n%s\n-- in C:\n%s"):format(name, G.lua_source(n), G.c_types({ n }))
+    end)
   end
-  if next(failed) == nil then
-    return ("%s did not compile the declarations:\n%s"):format(cc, out:sub(1, 3000))
-  end
-  local bad, badnodes = {}, {}
-  for _, n in ipairs(all) do
-    for _, k in ipairs(G.checks(shm, n)) do
-      if failed[G.label(n, k)] then
-        bad[#bad + 1] = { node = n, check = k }
-        if not badnodes[n] then badnodes[n] = true; badnodes[#badnodes + 1] = n end
-      end
-    end
-  end
-  -- the compiler's numbers for them
-  local checks = {}
-  for i, b in ipairs(bad) do checks[i] = b.check end
-  local rsrc = types .. "#line 1000000\n" .. G.c_reveal(checks) .. "\n"
-  local _, rout = C.compile(cc, rsrc)
-  local truth = {}
-  for line, v in rout:gmatch(":(%d+):%d+: warning: initialization of 'int' from 'char %(%*%)%[(%d+)%]'") do
-    truth[tonumber(line) - 999999] = tonumber(v)
-  end
-  report[#report + 1] = ("%d check(s) of %d layout(s) disagree with %s (abi = %q, seed %d):")
-    :format(#bad, #badnodes, cc, abi, SEED)
-  for i, b in ipairs(bad) do
-    if i > 40 then report[#report + 1] = "..."; break end
-    report[#report + 1] = ("  %s: winshm %d, %s %s"):format(G.label(b.node, b.check),
-      b.check.n, cc, tostring(truth[i] or "?"))
-  end
-  for i, n in ipairs(badnodes) do
-    if i > 4 then break end
-    report[#report + 1] = ("-- %s in Lua:\n%s\n-- in C:\n%s"):format(n.name,
-      G.lua_source(n), G.c_types({ n }))
-  end
-  return table.concat(report, "\n")
+  return table.concat(report, "\n\n")
 end
 
 local function random_nodes(abi, n)
@@ -117,6 +136,29 @@ describe("layouts agree with the C compiler", function()
     end)
   end
 
+  it("the Windows build's native ABI agrees with mingw-w64 gcc", function()
+    local exe = "build/win64/winshm.exe"
+    local f = io.open(exe, "rb")
+    if f then f:close() end
+    if H.windows then return pending("runs from the Linux side") end
+    if not f then return pending(exe .. " is not built (make windows)") end
+    if not (C.have("wine") and C.have(C.for_abi.windows)) then
+      return pending("wine and x86_64-w64-mingw32-gcc are needed")
+    end
+    local env = 'WINEPREFIX="$(pwd)/build/wineprefix" WINEDEBUG=-all DISPLAY= WAYLAND_DISPLAY='
+
+    local ok, src = C.sh(("%s wine %s tests/compiler/emit.lua %d 150 Wn < /dev/null")
+      :format(env, exe, SEED + 99))
+    assert(ok and src:find("_Static_assert", 1, true), "emit.lua under Wine failed:\n" .. src:sub(1, 3000))
+    src = src:gsub("\r\n", "\n")
+    local bad, out = failed_checks(C.for_abi.windows, src)
+    assert(bad, out)
+    assert(#bad == 0, #bad > 0 and failure_report(bad, C.for_abi.windows, "native (Windows)",
+      function(name)
+        return "-- " .. name .. " in C:\n" .. (src:match("\n([^\n]- " .. name .. " {\n.-\n};)") or "?")
+      end))
+  end)
+
   it("long and wchar_t differ between the ABIs as the compilers say", function()
     local function one(abi, t)
       return shm.sizeof(shm.struct { { "x", t }, abi = abi })
@@ -126,7 +168,8 @@ describe("layouts agree with the C compiler", function()
     assert.are.equal(4, one("windows", "unsigned long"))
     assert.are.equal(4, one("sysv", "wchar_t"))
     assert.are.equal(2, one("windows", "wchar_t"))
-    if not H.windows then assert.are.equal(8, one(nil, "long")) end
+    assert.are.equal(H.windows and 4 or 8, one(nil, "long"))
+    assert.are.equal(H.windows and 2 or 4, one(nil, "wchar_t"))
   end)
 end)
 
