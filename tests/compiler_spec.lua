@@ -54,10 +54,12 @@ local function failed_checks(cc, src)
   for kw, name in decls:gmatch("\n(%a+) [^\n]-([%w_]+) {\n") do kinds[name] = kw end
   local checks = {}
   for i, b in ipairs(bad) do
-    local name, what, path = b.label:match("^(%S+) (%a+)%(?([^)]*)%)?$")
+    local name, what, path = b.label:match("^(%S+) ([%a.]+)%(?([^)]*)%)?$")
     local T = (kinds[name] or "struct") .. " " .. name
     b.name = name
-    checks[i] = { c = what == "offsetof" and ("offsetof(%s, %s)"):format(T, path)
+    checks[i] = { c = (what == "offsetof" or what == "fields.offset")
+                    and ("offsetof(%s, %s)"):format(T, path)
+                  or what == "fields.size" and ("sizeof(((%s *)0)->%s)"):format(T, path)
                   or what == "sizeof" and ("sizeof(%s)"):format(T)
                   or ("_Alignof(%s)"):format(T) }
   end
@@ -186,6 +188,23 @@ describe("the differential harness", function()
     shm.offsetof = real
     assert(ok, report)
     assert.matches("Probe offsetof%(d%): winshm 1, gcc 8", report)
+  end)
+
+  it("catches a wrong shm.fields size", function()
+    if missing("sysv") then return pending(missing("sysv")) end
+    local node = { kind = "union", name = "Probe2", abi = "sysv",
+                   fields = { { name = "c", type = "char", count = 3 }, { name = "d", type = "double" } } }
+    G.build(shm, node)
+    local real = shm.fields
+    shm.fields = function(L)
+      local t = real(L)
+      t[1].size = 1
+      return t
+    end
+    local ok, report = pcall(differential, "sysv", { node })
+    shm.fields = real
+    assert(ok, report)
+    assert.matches("Probe2 fields.size%(c%): winshm 1, gcc 3", report)
   end)
 
   it("is repeatable: the same seed gives the same layouts", function()

@@ -301,6 +301,13 @@ function G.checks(shm, node)
     end
   end
   walk(node, "")
+  -- what shm.fields says of each member
+  for _, f in ipairs(shm.fields(L)) do
+    list[#list + 1] = { what = "fields.offset", path = f.name, n = f.offset,
+                        c = ("offsetof(%s, %s)"):format(T, f.name) }
+    list[#list + 1] = { what = "fields.size", path = f.name, n = f.size,
+                        c = ("sizeof(((%s *)0)->%s)"):format(T, f.name) }
+  end
   return list
 end
 
