@@ -51,6 +51,15 @@ describe("docs/layouts.md", function()
         local src = table.concat(s.lua, "\n"):gsub("winshm_doc_", H.name("doc") .. "_")
         local ok, out = H.run(src)
         assert(ok, s.title .. ":\n" .. out)
+        -- each `--> text` comment is a line printed, in this order
+        local lines, at = {}, 1
+        for l in out:gsub("\r\n", "\n"):gmatch("([^\n]*)\n") do lines[#lines + 1] = l end
+        for want in src:gmatch("%-%-> ([^\n]*)") do
+          while at <= #lines and lines[at] ~= want do at = at + 1 end
+          assert(at <= #lines, ("%s: the output has no line %q (in order); it is:\n%s")
+            :format(s.title, want, out))
+          at = at + 1
+        end
       end)
     end
     for i, c in ipairs(s.c) do
