@@ -11,7 +11,7 @@ local cases = require "cases"
 local shm = require "winshm"
 
 local SEED = G.seed(20261127)
-local COUNT = { sysv = 300, windows = 300, native = 120 }
+local COUNT = { sysv = 400, windows = 400, native = 150 }
 
 -- Why the compiler for abi cannot be used here, or nil.
 local function missing(abi)
