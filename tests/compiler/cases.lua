@@ -78,6 +78,9 @@ return function(abi, prefix)
                                { "c", "double" }, { "d", "u16", 3 } })
   struct("offset_unaligned_nested", { { "a", "u16" }, { "s", inner, gap = 1, skew = 1 },
                                       { "b", "char" } })
+  -- union members at explicit offsets: reverse-engineered overlays
+  union("overlay", { { "raw", "u8", 16 }, { "speed", "float", gap = 2 },
+                     { "flags", "u32", gap = 1, skew = 1 }, { "d", "double" } })
   -- every C spelling once, in an order that needs padding
   struct("spellings", { { "a", "signed char" }, { "b", "unsigned long long" },
                         { "c", "unsigned char" }, { "d", "long long" }, { "e", "short" },

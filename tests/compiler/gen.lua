@@ -13,7 +13,8 @@
 -- `gap = k` on a field means: place it with `offset =` k alignments past
 -- where it would naturally go; the C side gets a char array of that many
 -- bytes in front of the member.  `skew = s` adds s modulo the alignment:
--- an unaligned offset, which places the member as a packed C member.  `extra = k` means: `size =` the computed
+-- an unaligned offset, which places the member as a packed C member.  In
+-- a union, the gap and the member make an anonymous struct.  `extra = k` means: `size =` the computed
 -- size plus k times the alignment; the C side gets a union with a char array
 -- of that size.
 local G = {}
@@ -119,10 +120,11 @@ function G.generator(seed, opts)
     if r() < 0.35 then node.pack = pick(r, { 1, 2, 4, 8, 16 }) end
     if r() < 0.2 then node.align = pick(r, { 1, 2, 4, 8, 16, 32, 64 }) end
     if r() < 0.2 then node.extra = r(0, 3) end
-    if node.kind == "struct" and r() < 0.25 then
-      local f = node.fields[r(1, nf)]
-      f.gap = r(0, 3)
-      if r() < 0.4 then f.skew = r(1, 7) end
+    for _, f in ipairs(node.fields) do
+      if r() < 0.1 then
+        f.gap = r(0, 3)
+        if r() < 0.4 then f.skew = r(1, 7) end
+      end
     end
     return node
   end
@@ -143,21 +145,20 @@ function G.closure(node, out, seen)
 end
 
 -- ----------------------------------------------------------------- winshm
-local function spec_of(node, with)
+local function spec_of(node)
   local spec = { name = node.name, abi = node.abi, pack = node.pack,
-                 align = node.align }
+                 align = node.align, size = node.size_n }
   for i, f in ipairs(node.fields) do
     local t = f.type
     if type(t) == "table" then t = t.layout end
-    spec[i] = { f.name, t, f.count }
-    if with and with.offset and with.field == i then spec[i].offset = with.offset end
+    spec[i] = { f.name, t, f.count, offset = f.offset_n }
   end
-  if with then spec.size = with.size end
   return spec
 end
 
--- Build node's winshm layout (and its parts'); node.layout, node.offset_n
--- (the field offset given), node.size_n (the size given).
+-- Build node's winshm layout (and its parts'): node.layout; f.offset_n,
+-- f.gap_bytes, f.packed for the fields given an offset (in order, each from
+-- the layout with the ones before it placed); node.size_n, the size given.
 function G.build(shm, node)
   if node.layout then return node.layout end
   for _, f in ipairs(node.fields) do
@@ -165,31 +166,27 @@ function G.build(shm, node)
   end
   local ctor = node.kind == "union" and shm.union or shm.struct
   local layout = ctor(spec_of(node))
-  local with = {}
   for i, f in ipairs(node.fields) do
     if f.gap then
       local a = type(f.type) == "table" and shm.alignof(f.type.layout)
         or G.scalar_size(f.type, node.abi)
       if node.pack and node.pack < a then a = node.pack end
-      with.field = i
-      with.offset = shm.offsetof(layout, f.name) + f.gap * a
-      node.gap_bytes = f.gap * a
+      f.offset_n = shm.offsetof(layout, f.name) + f.gap * a
+      f.gap_bytes = f.gap * a
       if f.skew and f.skew % a ~= 0 then
         -- unaligned: the C member is packed, right after a gap from the
         -- end of the previous member
-        local prev = shm.fields(layout)[i - 1]
-        with.offset = with.offset + f.skew % a
-        node.gap_bytes = with.offset - (prev and prev.offset + prev.size or 0)
-        node.gap_packed = true
+        local prev = node.kind == "struct" and shm.fields(layout)[i - 1] or nil
+        f.offset_n = f.offset_n + f.skew % a
+        f.gap_bytes = f.offset_n - (prev and prev.offset + prev.size or 0)
+        f.packed = true
       end
-      node.offset_n = with.offset
-      layout = ctor(spec_of(node, with))
+      layout = ctor(spec_of(node))
     end
   end
   if node.extra then
-    with.size = shm.sizeof(layout) + node.extra * shm.alignof(layout)
-    node.size_n = with.size
-    layout = ctor(spec_of(node, with))
+    node.size_n = shm.sizeof(layout) + node.extra * shm.alignof(layout)
+    layout = ctor(spec_of(node))
   end
   node.layout = layout
   return layout
@@ -209,7 +206,7 @@ function G.lua_source(node)
       local t = type(f.type) == "table" and f.type.name or ("%q"):format(f.type)
       local s = ("{ %q, %s"):format(f.name, t)
       if f.count then s = s .. ", " .. lua_count(f.count) end
-      if f.gap then s = s .. ", offset = " .. n.offset_n end
+      if f.gap then s = s .. ", offset = " .. f.offset_n end
       items[#items + 1] = s .. " }"
     end
     local keys = { ("name = %q"):format(n.name) }
@@ -254,13 +251,22 @@ function G.c_decl(node)
     ind = "    "
   end
   for i, f in ipairs(node.fields) do
-    if f.gap and node.gap_bytes > 0 then
-      lines[#lines + 1] = ("%schar _gap%d[%d];"):format(ind, i, node.gap_bytes)
-    end
     local t = type(f.type) == "table" and f.type.kind .. " " .. f.type.name
       or G.scalar[f.type].c
-    local attr = f.gap and node.gap_packed and " __attribute__((packed))" or ""
-    lines[#lines + 1] = ("%s%s %s%s%s;"):format(ind, t, f.name, c_dims(f.count), attr)
+    local attr = f.packed and " __attribute__((packed))" or ""
+    local member = ("%s %s%s%s;"):format(t, f.name, c_dims(f.count), attr)
+    if f.gap and f.gap_bytes > 0 then
+      local gap = ("char _gap%d[%d];"):format(i, f.gap_bytes)
+      if kw == "union" then
+        -- a union member at an offset: an anonymous struct with the gap
+        lines[#lines + 1] = ("%sstruct { %s %s };"):format(ind, gap, member)
+      else
+        lines[#lines + 1] = ind .. gap
+        lines[#lines + 1] = ind .. member
+      end
+    else
+      lines[#lines + 1] = ind .. member
+    end
   end
   if node.extra then
     if kw == "struct" then
