@@ -149,9 +149,9 @@ describe("layouts agree with the C compiler", function()
     end
     local env = 'WINEPREFIX="$(pwd)/build/wineprefix" WINEDEBUG=-all DISPLAY= WAYLAND_DISPLAY='
 
-    local ok, src = C.sh(("%s wine %s tests/compiler/emit.lua %d 150 Wn < /dev/null")
+    local ok, src, err = C.sh3(("%s wine %s tests/compiler/emit.lua %d 150 Wn < /dev/null")
       :format(env, exe, SEED + 99))
-    assert(ok and src:find("_Static_assert", 1, true), "emit.lua under Wine failed:\n" .. src:sub(1, 3000))
+    assert(ok and src:find("_Static_assert", 1, true), "emit.lua under Wine failed:\n" .. err:sub(1, 3000))
     src = src:gsub("\r\n", "\n")
     local bad, out = failed_checks(C.for_abi.windows, src)
     assert(bad, out)

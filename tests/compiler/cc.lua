@@ -22,6 +22,19 @@ function C.sh(cmd)
   return ok == true, out
 end
 
+-- Run a shell command; returns ok, its standard output, its standard error.
+function C.sh3(cmd)
+  local err = os.tmpname()
+  local p = assert(io.popen(cmd .. " 2>" .. q(err), "r"))
+  local out = p:read("a")
+  local ok = p:close()
+  local f = io.open(err, "rb")
+  local e = f and f:read("a") or ""
+  if f then f:close() end
+  os.remove(err)
+  return ok == true, out, e
+end
+
 local function write(path, s)
   local f = assert(io.open(path, "wb"))
   f:write(s)
