@@ -1,7 +1,9 @@
 -- values_spec.lua -- winshm and a C program agree on the values of every
 -- field: the program (compiled with gcc from the same declarations) writes
 -- known values into regions winshm created, winshm reads and compares them,
--- then winshm writes other values and the program checks them.
+-- then winshm writes other values and the program checks them.  Layouts of
+-- all three ABIs take part: gcc lays out abi = "windows" ones with fixed-size
+-- types for long and wchar_t (the program asserts winshm's numbers).
 -- Random layouts use a fixed seed; WINSHM_TEST_SEED overrides it.
 local H = require "helper"
 package.path = "./tests/compiler/?.lua;" .. package.path
@@ -50,6 +52,12 @@ local function hand_written()
     { "q", "u64", gap = 3 }, { "s", inner }, { "ss", inner, 2 }, { "w", "char16_t", 3 },
     { "l", "long" } }, { pack = 1 })
   list[#list + 1] = packed
+  -- a Windows struct read anywhere: 4-byte long, UTF-16 wchar_t, pack(4)
+  list[#list + 1] = node("struct", "Vtelemetry", { { "version", "int32_t" },
+    { "time", "double" }, { "ticks", "uint64_t" }, { "driver", "wchar_t", 33 },
+    { "speed", "float" }, { "lap", "long", 8 }, { "ulaps", "unsigned long", 7 },
+    { "names", "wchar_t", { 2, 5 } }, { "fuel", "double" } },
+    { pack = 4, abi = "windows" })
   list[#list + 1] = node("struct", "Vgrid", { { "n", "int" },
     { "cells", inner, { 2, 3 } }, { "p", packed }, { "m", "f32", { 2, 2, 2 } } },
     { align = 32, extra = 2 })
@@ -60,8 +68,9 @@ local function all_nodes()
   local list = hand_written()
   local gen_native = G.generator(SEED, { prefix = "Vn", values = true })
   local gen_sysv = G.generator(SEED + 1, { abi = "sysv", prefix = "Vs", values = true })
+  local gen_win = G.generator(SEED + 2, { abi = "windows", prefix = "Vw", values = true })
   for i = 1, RANDOM do
-    local gen = i % 4 == 0 and gen_sysv or gen_native
+    local gen = i % 4 == 0 and gen_sysv or i % 4 == 1 and gen_win or gen_native
     local n = gen()
     while #V.leaves(n) > MAXLEAVES do n = gen() end  -- keep the C program small
     list[#list + 1] = n
@@ -141,7 +150,7 @@ describe("field values agree with a C program #posix", function()
       names[i] = C.quote("/" .. name)
     end
     prog = os.tmpname()
-    local ok, out = C.compile("gcc", V.c_program(nodes), "-O0 -o " .. C.quote(prog))
+    local ok, out = C.compile("gcc", V.c_program(nodes, shm), "-O0 -o " .. C.quote(prog))
     assert(ok, "gcc did not compile the value program:\n" .. out:sub(1, 3000))
   end)
 

@@ -238,8 +238,18 @@ local function c_dims(c)
   return s
 end
 
--- C declaration of one node (its parts must come first).
-function G.c_decl(node)
+-- The C spelling of scalar t in a layout of abi.  With fixed, the types
+-- whose size depends on the ABI are spelled with a fixed size (so that a
+-- compiler for another ABI lays the struct out as abi's compiler would).
+local FIXED = { ["long"] = "int32_t", ["unsigned long"] = "uint32_t", wchar_t = "char16_t" }
+function G.c_type(t, abi, fixed)
+  if fixed and abi == "windows" and FIXED[t] then return FIXED[t] end
+  return G.scalar[t].c
+end
+
+-- C declaration of one node (its parts must come first); fixed: as for
+-- G.c_type.
+function G.c_decl(node, fixed)
   local kw = node.kind
   local lines = {}
   if node.pack then lines[#lines + 1] = ("#pragma pack(push, %d)"):format(node.pack) end
@@ -252,7 +262,7 @@ function G.c_decl(node)
   end
   for i, f in ipairs(node.fields) do
     local t = type(f.type) == "table" and f.type.kind .. " " .. f.type.name
-      or G.scalar[f.type].c
+      or G.c_type(f.type, node.abi, fixed)
     local attr = f.packed and " __attribute__((packed))" or ""
     local member = ("%s %s%s%s;"):format(t, f.name, c_dims(f.count), attr)
     if f.gap and f.gap_bytes > 0 then
@@ -281,10 +291,10 @@ function G.c_decl(node)
 end
 
 -- C declarations of nodes and all their parts, each once, in order.
-function G.c_types(nodes)
+function G.c_types(nodes, fixed)
   local out, seen = {}, {}
   for _, node in ipairs(nodes) do
-    for _, n in ipairs(G.closure(node, {}, seen)) do out[#out + 1] = G.c_decl(n) end
+    for _, n in ipairs(G.closure(node, {}, seen)) do out[#out + 1] = G.c_decl(n, fixed) end
   end
   return table.concat(out, "\n")
 end

@@ -147,13 +147,13 @@ local function c_float(v)
 end
 
 -- C expression of leaf value v, of the leaf's own type.
-local function c_scalar(leaf, v)
+local function c_scalar(leaf, v, abi)
   local s = leaf.s
   local lit
   if s.kind == "int" then lit = c_int(v, s)
   elseif s.kind == "float" then lit = c_float(v)
   else lit = v and "1" or "0" end
-  return ("(%s)(%s)"):format(s.c, lit)
+  return ("(%s)(%s)"):format(G.c_type(s.name, abi, true), lit)
 end
 
 local function c_units(str, n)
@@ -167,8 +167,8 @@ local function utype(w)
 end
 
 -- Statements writing (or checking, if check) every leaf of node at p.
-function V.c_body(node, mode, check, abi)
-  local out = {}
+function V.c_body(node, mode, check)
+  local out, abi = {}, node.abi
   for k, leaf in ipairs(V.leaves(node)) do
     local v = V.value(leaf, k, mode, abi)
     local path = node.name .. "." .. leaf.c
@@ -182,20 +182,25 @@ function V.c_body(node, mode, check, abi)
         out[#out + 1] = ("  %s memcpy(&p->%s, e, sizeof e); }"):format(decl, leaf.c)
       end
     elseif check then
-      out[#out + 1] = ('  if (!(p->%s == %s)) bad("%s");'):format(leaf.c, c_scalar(leaf, v), path)
+      out[#out + 1] = ('  if (!(p->%s == %s)) bad("%s");'):format(leaf.c, c_scalar(leaf, v, abi), path)
     else
-      out[#out + 1] = ("  p->%s = %s;"):format(leaf.c, c_scalar(leaf, v))
+      out[#out + 1] = ("  p->%s = %s;"):format(leaf.c, c_scalar(leaf, v, abi))
     end
   end
   return table.concat(out, "\n")
 end
 
 -- The whole program: `prog write|check name...` maps /name[i] as nodes[i].
-function V.c_program(nodes, abi)
+-- Layouts of the Windows ABI are declared with fixed-size types for long
+-- and wchar_t; the program asserts winshm's offsets, sizes and alignments
+-- (so that it is known to use the same layouts).
+function V.c_program(nodes, shm)
+  local all, seen = {}, {}
+  for _, n in ipairs(nodes) do G.closure(n, all, seen) end
   local out = { "#define _GNU_SOURCE", "#include <sys/mman.h>", "#include <sys/stat.h>",
     "#include <fcntl.h>", "#include <unistd.h>", "#include <stdio.h>",
     "#include <stdlib.h>", "#include <string.h>", "#include <math.h>",
-    G.c_prelude, G.c_types(nodes), [[
+    G.c_prelude, G.c_types(nodes, true), G.c_asserts(shm, all), [[
 static int fails;
 static void bad (const char *what) {
   fprintf(stderr, "mismatch: %s\n", what);
@@ -219,9 +224,9 @@ static void *map (const char *name, size_t size) {
   for i, node in ipairs(nodes) do
     local T = "struct " .. node.name
     out[#out + 1] = ("static void write_%d (%s *p) {\n%s\n}"):format(i, T,
-      V.c_body(node, 1, false, abi))
+      V.c_body(node, 1, false))
     out[#out + 1] = ("static void check_%d (const %s *p) {\n%s\n}"):format(i, T,
-      V.c_body(node, 2, true, abi))
+      V.c_body(node, 2, true))
     main[#main + 1] = ("  { %s *p = map(argv[%d], sizeof *p); if (w) write_%d(p); else check_%d(p); }")
       :format(T, i + 1, i, i)
   end
