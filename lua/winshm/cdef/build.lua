@@ -59,9 +59,7 @@ end
 function B:specs(list, tname, tattrs)
   local attrs, storage, base = {}, {}, nil
   for _, it in ipairs(list) do
-    if it.k == "attrs" then
-      table.move(it.list, 1, #it.list, #attrs + 1, attrs)
-    elseif it.k == "attr" then
+    if it.k == "attrs" or it.k == "attr" then
       attrs[#attrs + 1] = it
     elseif it.k == "storage" then
       storage[it.word] = true
@@ -110,9 +108,21 @@ function B:typename(tn)
 end
 
 -- The alignment an attribute list asks for (0 = none) and 'packed'.
+local function flatten(list)
+  local out = {}
+  for _, a in ipairs(list) do
+    if a.k == "attrs" then
+      table.move(a.list, 1, #a.list, #out + 1, out)
+    else
+      out[#out + 1] = a
+    end
+  end
+  return out
+end
+
 function B:attrs(list)
   local align, packed = 0, false
-  for _, a in ipairs(list) do
+  for _, a in ipairs(flatten(list)) do
     local nm = a.name:gsub("^__(.-)__$", "%1")
     if nm == "aligned" or nm == "align" then
       local n
