@@ -52,13 +52,15 @@ local function layout_asserts(sa, cname, l)
 end
 
 -- Generate the check program; returns its text and the number of checks.
-function X.program(header, r, abi, lang, extra)
+-- 'pre' and 'post' are lines of C placed before and after the header.
+function X.program(header, r, abi, lang, pre, post)
   local lines = {
     "#include <stddef.h>",
     "#include <stdint.h>",
     lang == "c" and "#include <stdbool.h>" or "",
+    pre or "",
     ('#include "%s"'):format(header),
-    extra or "",
+    post or "",
     lang == "c" and "#define SA _Static_assert" or "#define SA static_assert",
     lang == "c" and "#define AL _Alignof" or "#define AL alignof",
   }
@@ -70,11 +72,10 @@ function X.program(header, r, abi, lang, extra)
   for _, k in ipairs(sorted(r)) do
     local v = r[k]
     local tagonly = r["struct " .. k] == v or r["union " .. k] == v or r["enum " .. k] == v
-    if k == "constants" or k == "notes" or (lang == "c" and tagonly) then
-      -- not a C type name
-    elseif shm.type(v) == "layout" then
+    local ctype = k ~= "constants" and k ~= "notes" and not (lang == "c" and tagonly)
+    if ctype and shm.type(v) == "layout" then
       layout_asserts(sa, k, v)
-    else
+    elseif ctype then
       sa(("sizeof(%s) == %d"):format(k, scalarsize(v, abi)), k .. " size")
     end
   end
@@ -99,8 +100,8 @@ function X.compile(text, abi, lang)
   local f = assert(io.open(path, "w"))
   f:write(text)
   f:close()
-  local p = io.popen(("%s -fsyntax-only -Wno-pragmas %s 2>&1"):format(
-    X.compilers[abi][lang], path))
+  local p = io.popen(("%s -fsyntax-only -Wno-pragmas %s %s 2>&1"):format(
+    X.compilers[abi][lang], lang == "c" and "" or "-Wno-invalid-offsetof", path))
   local out = p:read("a")
   local ok = p:close()
   os.remove(path)

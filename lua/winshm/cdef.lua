@@ -98,7 +98,11 @@ function M.parse(source, opts, engine)
       local line, col = where(source, err.pos)
       error(("%s:%d:%d: %s"):format(chunk, line, col, err.msg), 0)
     end
-    error(("%s: %s"):format(chunk, tostring(err)), 0)
+    local msg = tostring(err)
+    if msg:find("stack overflow", 1, true) or msg:find("too deep", 1, true) then
+      msg = "declarations or expressions nested too deeply"
+    end
+    error(("%s: %s"):format(chunk, msg), 0)
   end
   return out
 end

@@ -225,7 +225,7 @@ function B:member(st, m)
   if m.typedef then return self:typedef(m) end
   local t, attrs, storage, base = self:specs(m.specs)
   if storage.static then
-    return self:variables(t, m, "static member")
+    return self:variables(t, m, "static member", st.spec.name)
   end
   if #m.decls == 0 then
     if base.k == "struct" and base.body and not base.tag then
@@ -393,12 +393,21 @@ end
 
 -- --------------------------------------------------- declarations
 
--- 'static const int N = 4;' and friends: integer constants.
-function B:variables(t, m, what)
+-- 'static const int N = 4;' and friends: integer constants.  A static
+-- member's constant is constants[Struct][name] (and Struct::name).
+function B:variables(t, m, what, scope)
   for _, d in ipairs(m.decls) do
     local vt = self:declarator(t, d)
     if d.init and vt.kind == "scalar" and not vt.dims and T.integer(vt.base) then
-      self:constant(d.name, self:eval(d.init), d.pos)
+      local v = self:eval(d.init)
+      if scope then
+        self.constants[scope] = self.constants[scope] or {}
+        self.constants[scope][d.name] = v
+        self.values[scope .. "::" .. d.name] = v
+        self.values[d.name] = v
+      else
+        self:constant(d.name, v, d.pos)
+      end
     else
       self:note(d.pos, ("%s '%s' ignored"):format(what, d.name))
     end

@@ -130,16 +130,32 @@ local String = Ct(StrLit^1) / table.concat
 G.String = String
 
 -- ----------------------------------------------------------- grammar
--- Left-associative folds of { a, pos, op, b, pos, op, c, ... }.
-local function fold(t)
-  local acc = t[1]
-  for i = 2, #t, 3 do
-    acc = { op = t[i + 1], pos = t[i], a = acc, b = t[i + 2] }
+-- Binary operators: one flat list { a, pos, op, b, pos, op, c, ... }
+-- turned into a tree by precedence climbing (all left-associative).
+local prec = { ["||"] = 1, ["&&"] = 2, ["|"] = 3, ["^"] = 4, ["&"] = 5,
+  ["=="] = 6, ["!="] = 6, ["<"] = 7, [">"] = 7, ["<="] = 7, [">="] = 7,
+  ["<<"] = 8, [">>"] = 8, ["+"] = 9, ["-"] = 9, ["*"] = 10, ["/"] = 10,
+  ["%"] = 10 }
+local function climb(t)
+  local i = 1
+  local function operand(minp)
+    local lhs = t[i]
+    i = i + 1
+    while t[i] and prec[t[i + 1]] >= minp do
+      local pos, op = t[i], t[i + 1]
+      i = i + 2
+      lhs = { op = op, pos = pos, a = lhs, b = operand(prec[op] + 1) }
+    end
+    return lhs
   end
-  return acc
+  return operand(1)
 end
-local function binary(operand, ops)
-  return Ct(operand * (sp * Pos * C(ops) * expect(operand, "an expression"))^0) / fold
+local binop = P "||" + "&&" + "<<" + ">>" + "<=" + ">=" + "==" + "!="
+            + S "|^&<>+-*/%"
+
+-- Evaluate the captures of p now (keeps capture nesting shallow).
+local function now(p)
+  return Cmt(p, function(_, i, ...) return i, ... end)
 end
 
 local function node(kind, patt)
@@ -178,14 +194,14 @@ local grammar = {
   StaticAssert = node("static_assert",
     (kw "static_assert" + kw "_Static_assert") * sp * #P "("
     * Cg(Pos, "tpos") * Cg(C(Balanced), "text") * expect(tok ";", "';'")),
-  Namespace = kw "namespace" * Word^-1 * expect(tok "{", "'{'")
+  Namespace = kw "namespace" * (Word / function() end)^-1 * expect(tok "{", "'{'")
               * node("block", Cg(Ct(V "Item"^0), "items"))
               * expect(tok "}", "'}' at the end of the namespace"),
-  Extern = kw "extern" * #(sp * '"') * String
+  Extern = kw "extern" * #(sp * '"') * (String / function() end)
            * (tok "{" * node("block", Cg(Ct(V "Item"^0), "items"))
               * expect(tok "}", "'}' at the end of the extern block")
               + V "Declaration"),
-  Using = kw "using" * (kw "namespace" * expect(Word, "a namespace name")
+  Using = kw "using" * (kw "namespace" * expect(Word / function() end, "a namespace name")
                         * expect(tok ";", "';'")
                         + node("using", Cg(expect(Word, "a type name"), "name")
                           * expect(tok "=", "'='")
@@ -208,7 +224,7 @@ local grammar = {
       / function(w) return w:match("%a+") end, "kind")
     * Cg(Ct(V "Attr"^0), "attrs") * Cg(Word, "tag")^-1
     * reject(P ":" * -P ":", "base classes are not supported")
-    * (tok "{" * Cg(V "Members", "body")
+    * (tok "{" * Cg(now(V "Members"), "body")
        * expect(tok "}", "'}' or a member declaration")
        * Cg(Ct(V "Attr"^0), "post"))^-1
     * Cg(Pos, "stop")),
@@ -265,22 +281,14 @@ local grammar = {
 
   -- Constant expressions, C precedence.
   Expr = V "Cond",
-  Cond = V "LOr" * (sp * Pos * "?" * expect(V "Expr", "an expression")
+  Cond = V "Binary" * (sp * Pos * "?" * expect(V "Expr", "an expression")
                     * expect(tok ":", "':'") * expect(V "Cond", "an expression"))^-1
          / function(c, pos, a, b)
            if pos == nil then return c end
            return { op = "?", pos = pos, c = c, a = a, b = b }
          end,
-  LOr = binary(V "LAnd", P "||"),
-  LAnd = binary(V "BOr", P "&&"),
-  BOr = binary(V "BXor", P "|" - "||"),
-  BXor = binary(V "BAnd", P "^"),
-  BAnd = binary(V "Eq", P "&" - "&&"),
-  Eq = binary(V "Rel", P "==" + "!="),
-  Rel = binary(V "Shift", P "<=" + ">=" + (P "<" - "<<") + (P ">" - ">>")),
-  Shift = binary(V "Add", P "<<" + ">>"),
-  Add = binary(V "Mul", S "+-"),
-  Mul = binary(V "Unary", S "*/%"),
+  Binary = Ct(V "Unary" * (sp * Pos * C(binop) * expect(V "Unary", "an expression"))^0)
+           / climb,
   Unary = sp * Pos * C(S "-+~!") * expect(V "Unary", "an expression")
           / function(pos, op, a) return { op = "u" .. op, pos = pos, a = a } end
         + V "Cast" + V "Primary",
@@ -288,7 +296,7 @@ local grammar = {
          * V "TypeName" * expect(tok ")", "')'") * expect(V "Unary", "an expression")
          / function(pos, t, a) return { op = "cast", pos = pos, type = t, a = a } end,
   Primary = Number + CharLit
-          + tok "(" * expect(V "Expr", "an expression") * expect(tok ")", "')'")
+          + tok "(" * now(expect(V "Expr", "an expression")) * expect(tok ")", "')'")
           + node("sizeof", Cg(Cc "sizeof", "op") * kw "sizeof" * expect(tok "(", "'(' (sizeof takes a type)")
                  * Cg(expect(V "TypeName", "a type name"), "type") * expect(tok ")", "')'"))
           + node("offsetof", Cg(Cc "offsetof", "op") * kw "offsetof" * expect(tok "(", "'('")
@@ -300,7 +308,8 @@ local grammar = {
                  * (tok "(" * Cg(expect(Word, "a macro name"), "name") * expect(tok ")", "')'")
                     + Cg(expect(Word, "a macro name"), "name")))
           + node("id", Cg(Cc "id", "op") * Cg(Ct(Word * (tok "::" * Word)^0) / function(t)
-              return table.concat(t, "::") end, "name")),
+              return table.concat(t, "::") end, "name")
+              * reject(P "(", "function calls and function-like macros are not supported")),
 }
 
 local pfile = P(grammar)
