@@ -81,9 +81,9 @@ function M.parse(source, opts, engine)
   local ctx = { engine = engine, abi = abi, abiopt = opts.abi, out = out,
                 constants = out.constants, macros = {}, order = {} }
   local b = B.new(ctx)
+  local notes = {}
   function b.note(_, pos, msg)
-    local line, col = where(source, pos)
-    out.notes[#out.notes + 1] = ("%s:%d:%d: %s"):format(chunk, line, col, msg)
+    notes[#notes + 1] = { pos = pos, n = #notes, msg = msg }
   end
   for _, m in ipairs(T.predefined_macros[abi]) do
     ctx.macros[m] = { body = "1", bodypos = 1 }
@@ -93,6 +93,15 @@ function M.parse(source, opts, engine)
     b:items(G.file(text))
     b:macros_to_constants()
   end)
+  -- Notes in source order (the preprocessor pass notes first).
+  table.sort(notes, function(x, y)
+    if x.pos ~= y.pos then return x.pos < y.pos end
+    return x.n < y.n
+  end)
+  for i, n in ipairs(notes) do
+    local line, col = where(source, n.pos)
+    out.notes[i] = ("%s:%d:%d: %s"):format(chunk, line, col, n.msg)
+  end
   if not ok then
     if G.iserror(err) then
       local line, col = where(source, err.pos)

@@ -42,7 +42,7 @@ typedef struct rF2Wheel {
   unsigned char mFlat;
   unsigned char mDetached;
   unsigned char mStaticUndeflectedRadius;
-  double mVerticalTireDeflection;   /* offset 228: 4-byte aligned */
+  double mVerticalTireDeflection;   /* offset 180: 4-byte aligned */
   double mWheelYLocation;
   double mToe;
   double mTireCarcassTemperature;

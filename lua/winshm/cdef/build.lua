@@ -188,15 +188,17 @@ end
 -- its declaration; a field the engine would not place by itself gets an
 -- explicit offset.
 function B:place(st, f, t, align, pos)
-  local natural = self:alignof(t)
-  local want = math.max(natural, align)
-  local eff, normal = want, natural
-  if st.pack then eff, normal = math.min(want, st.pack), math.min(natural, st.pack) end
-  if st.kind == "struct" and (eff ~= normal or st.pending) then
-    f.offset = alignup(self:prefixend(st), eff)
-    st.pending = nil
+  if align > 0 or st.pending then
+    local natural = self:alignof(t)
+    local want = math.max(natural, align)
+    local eff, normal = want, natural
+    if st.pack then eff, normal = math.min(want, st.pack), math.min(natural, st.pack) end
+    if st.kind == "struct" and (eff ~= normal or st.pending) then
+      f.offset = alignup(self:prefixend(st), eff)
+      st.pending = nil
+    end
+    if eff > normal then st.spec.align = math.max(st.spec.align or 1, eff) end
   end
-  if eff > normal then st.spec.align = math.max(st.spec.align or 1, eff) end
   if st.names[f[1]] then throw(pos, ("duplicate member '%s'"):format(f[1])) end
   st.names[f[1]] = true
   st.spec[#st.spec + 1] = f
