@@ -376,7 +376,8 @@ describe("shm.cdef", function()
     end)
   end)
 
-  describe("layouts of game headers", function()
+  -- The compilers run natively (gcc, g++, mingw-w64 gcc): not under Wine.
+  describe("layouts of game headers against the compilers #posix", function()
     -- file, language, ABIs, types that must be there, C lines before the header
     local cases = {
       { "pcars2.h", "c", { "sysv", "windows" }, { "SharedMemory", "ParticipantInfo" } },
@@ -406,7 +407,9 @@ describe("shm.cdef", function()
         end)
       end
     end
+  end)
 
+  describe("layouts of game headers", function()
     it("places rFactor 2's doubles at 4-byte offsets under pack(4), long of 4 bytes", function()
       local w = shm.cdef(read("rf2.h"), { abi = "windows" })
       assert.equal(4, shm.offsetof(w.rF2VehicleTelemetry, "mDeltaTime"))
@@ -500,6 +503,11 @@ describe("shm.cdef", function()
         "cdef:1:24: __attribute__((packed)) on a member is not supported (pack the struct)" },
       { "typedef int T;\ntypedef float T;", "cdef:2:15: conflicting types for typedef 'T'" },
       { "typedef int T = 4;", "cdef:1:13: a typedef cannot have an initializer" },
+      { "typedef int aint __attribute__((aligned(16)));",
+        "cdef:1:13: alignment attributes on a typedef are not supported (align the struct)" },
+      { "typedef __declspec(align(16)) struct S T;",
+        "cdef:1:31: alignment attributes on a typedef are not supported (align the struct)" },
+      { "struct A { int : 0; };", "cdef:1:16: bit-fields are not supported" },
       { "enum class E : float { A };",
         "cdef:1:16: the underlying type of an enum must be an integer type" },
       { "struct A { enum Nope n; };", "cdef:1:12: unknown enum 'Nope'" },
@@ -526,7 +534,8 @@ describe("shm.cdef", function()
       { "#define\n", "cdef:1:8: expected a macro name after #define" },
       { "  #error \"Windows only\"", "cdef:1:3: #error \"Windows only\"" },
       { "#pragma pack(3)", "cdef:1:14: #pragma pack(3): alignment must be 1, 2, 4, 8 or 16" },
-      { "#pragma pack(push, 4", "cdef:1:8: malformed #pragma pack: expected pack(n), pack(push[, n]), pack(pop) or pack()" },
+      { "#pragma pack(push, 4",
+        "cdef:1:8: malformed #pragma pack: expected pack(n), pack(push[, n]), pack(pop) or pack()" },
       { "#pragma pack(up)", "cdef:1:14: #pragma pack: unexpected 'up'" },
       { "struct A { char x[" .. ("("):rep(300) .. "1" .. (")"):rep(300) .. "]; };",
         "cdef: declarations or expressions nested too deeply" },

@@ -50,6 +50,9 @@ public:
   Plain16 mSmall;
   Quat mRot;
   unsigned char mSlots[kSlots][3];
+  char16_t mUtf16[5];
+  char32_t mUtf32[3];
+  wchar_t mWide[7];
 public:
   unsigned char mExpansion[kMaxVehicles * 8];
 };

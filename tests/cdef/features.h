@@ -129,6 +129,21 @@ struct PackedAligned { char c; int x __attribute__((aligned(8))); char d; };
 struct __attribute__((aligned(8))) PackedStructAligned { char c; int x; };
 #pragma pack(pop)
 
+struct __attribute__((packed)) PackedWithAligned {
+  char c; int x __attribute__((aligned(8))); char d;
+};
+union UnionAligned { char c; int x __attribute__((aligned(16))); };
+struct EndAligned { int a; char z __attribute__((aligned(4))); };
+#pragma pack(push, 2)
+struct AnonInPack { char c; union { double d; int i; }; char e; };
+struct AnonStructInPack { char c; struct { char a; double b; }; char e; };
+#pragma pack(pop)
+struct WithEnum { char c; enum { IN_A, IN_B = 300 } e; };
+struct AlignasType { char c; _Alignas(double) char d; };
+struct NestedAnon { int a; struct { int b; union { char c; long long d; }; }; int e; };
+union UnionAnon { struct { char a; int b; }; struct { short c; double d; }; };
+struct Trailing { double d; struct { char x; }; };
+
 enum Small { S_A, S_B = 5, S_C };
 enum Neg { NEG_A = -5, NEG_B = 10 };
 enum Wide { W_A = 0, W_B = 0x80000000 };

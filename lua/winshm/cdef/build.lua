@@ -189,10 +189,14 @@ end
 -- explicit offset.
 function B:place(st, f, t, align, pos)
   if align > 0 or st.pending then
+    -- gcc: __attribute__((packed)) on the struct makes a member's own
+    -- alignment 1, an aligned attribute raises it again; #pragma pack
+    -- caps both.
     local natural = self:alignof(t)
-    local want = math.max(natural, align)
-    local eff, normal = want, natural
-    if st.pack then eff, normal = math.min(want, st.pack), math.min(natural, st.pack) end
+    local normal = st.packed and 1 or natural
+    local want = math.max(normal, align)
+    local eff = want
+    if st.pragma then eff, normal = math.min(want, st.pragma), math.min(normal, st.pragma) end
     if st.kind == "struct" and (eff ~= normal or st.pending) then
       f.offset = alignup(self:prefixend(st), eff)
       st.pending = nil
@@ -208,8 +212,8 @@ end
 -- A C11 anonymous struct or union member: its fields join st at their
 -- offsets inside it.
 function B:anonymous(st, t, sub, pos)
-  local eff = self:alignof(t)
-  if st.pack then eff = math.min(eff, st.pack) end
+  local eff = st.packed and 1 or self:alignof(t)
+  if st.pragma then eff = math.min(eff, st.pragma) end
   local base = st.kind == "struct" and alignup(self:prefixend(st), eff) or 0
   for i, f in ipairs(sub.spec) do
     local g = { f[1], f[2], f[3], offset = base + self.engine.offsetof(t.base, f[1]) }
@@ -275,8 +279,8 @@ function B:struct(n, tname, lead)
   local a2, p2 = self:attrs(n.post)
   local a3, p3 = self:attrs(lead or {})
   align, packed = math.max(align, a2, a3), packed or p2 or p3
-  st.pack = self.pack ~= 0 and self.pack or nil
-  if packed then st.pack = 1 end
+  st.pragma = self.pack ~= 0 and self.pack or nil
+  st.packed = packed
   for _, m in ipairs(n.body) do
     if m.k == "pragma" then
       self:pragma(m)
@@ -427,12 +431,24 @@ local function same(a, b)
   return true
 end
 
+-- An alignment attribute on a typedef (not on a struct it defines) would
+-- change the type's alignment but not its size: not supported.
+function B:typedef_attrs(list, base)
+  local align = self:attrs(list or {})
+  if align > 0 then
+    throw(base.pos, "alignment attributes on a typedef are not supported (align the struct)")
+  end
+end
+
 function B:typedef(m)
   local first = m.decls[1]
   local tname = first and first.pointer == 0 and #first.dims == 0 and first.name or nil
-  local t = self:specs(m.specs, tname, true)
+  local t, attrs, _, base = self:specs(m.specs, tname, true)
+  if not (base.k == "struct" and base.body) then self:typedef_attrs(attrs, base) end
   for _, d in ipairs(m.decls) do
     if d.init then throw(d.pos, "a typedef cannot have an initializer") end
+    self:typedef_attrs(d.pre, d)
+    self:typedef_attrs(d.attrs, d)
     local dt = self:declarator(t, d)
     local old = self.typedefs[d.name]
     if old and not old.predefined and not same(old, dt) then

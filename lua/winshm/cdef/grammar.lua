@@ -212,6 +212,7 @@ local grammar = {
   Declaration = node("decl", Cg(kw "typedef" * Cc(true), "typedef")^-1
     * Cg(V "Specs", "specs")
     * Cg(Ct((V "Declarator" * (tok "," * expect(V "Declarator", "a declarator"))^0)^-1), "decls")
+    * reject(P ":" * -P ":", "bit-fields are not supported")
     * expect(tok ";", "';'")),
   Specs = Ct(V "Pre"^0 * V "Base" * V "Pre"^0),
   Pre = Qual + Storage + V "Attr",
