@@ -52,7 +52,7 @@ public:
   unsigned char mSlots[kSlots][3];
   char16_t mUtf16[5];
   char32_t mUtf32[3];
-  wchar_t mWide[7];
+  wchar_t mWideName[7];
 public:
   unsigned char mExpansion[kMaxVehicles * 8];
 };
