@@ -546,6 +546,37 @@ describe("shm.cdef", function()
       end)
     end
 
+    it("gives a line and column for truncated and mutated headers", function()
+      local function check(src)
+        local ok, e = pcall(shm.cdef, src, { name = "x.h" })
+        if not ok then
+          assert.is_string(e)
+          assert.truthy(e:match("^x%.h:%d+:%d+: %S") or e:match("^x%.h: declarations"), e)
+        end
+        return ok
+      end
+      local chars = "{}()[];:,*#/\\\"'<>=+-~!?.019azAZ_ \n&|^%"
+      local rng = 12345
+      local function random(n) -- a fixed sequence, the same on every run
+        rng = (rng * 1103515245 + 12345) % 2147483648
+        return rng % n + 1
+      end
+      local failed = 0
+      for _, f in ipairs { "rf2.h", "features.h", "cpp.hpp" } do
+        local src = read(f)
+        for cut = 1, #src, 41 do
+          if not check(src:sub(1, cut)) then failed = failed + 1 end
+        end
+        for _ = 1, 100 do
+          local i, j = random(#src), random(#chars)
+          if not check(src:sub(1, i - 1) .. chars:sub(j, j) .. src:sub(i + 1)) then
+            failed = failed + 1
+          end
+        end
+      end
+      assert.is_true(failed > 100, "too few of the inputs were malformed")
+    end)
+
     it("reports deep nesting without a crash", function()
       local src = ("struct A { "):rep(500) .. "int x; " .. ("} a; "):rep(500) .. "};"
       assert.equal("cdef: declarations or expressions nested too deeply", fails(src))
