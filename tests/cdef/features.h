@@ -132,6 +132,13 @@ struct __attribute__((aligned(8))) PackedStructAligned { char c; int x; };
 struct __attribute__((packed)) PackedWithAligned {
   char c; int x __attribute__((aligned(8))); char d;
 };
+struct __attribute__((packed)) PackedAlignedLater {
+  char c; int i; char d; int x __attribute__((aligned(4))); char e;
+};
+#pragma pack(push, 2)
+struct Pack2AlignedLater { char c; int i; char d; double x __attribute__((aligned(8))); };
+struct Pack2Aligned1 { char c; char d; short x __attribute__((aligned(1))); };
+#pragma pack(pop)
 union UnionAligned { char c; int x __attribute__((aligned(16))); };
 struct EndAligned { int a; char z __attribute__((aligned(4))); };
 #pragma pack(push, 2)

@@ -178,7 +178,7 @@ function B:prefixend(st)
   if st.pending then return st.pending end
   local last = st.spec[#st.spec]
   if not last then return 0 end
-  local probe = { pack = st.spec.pack, abi = st.spec.abi, name = st.spec.name }
+  local probe = { pack = st.packed and 1 or st.pragma, abi = st.spec.abi, name = st.spec.name }
   table.move(st.spec, 1, #st.spec, 1, probe)
   local layout = self:make("struct", probe, st.pos)
   return self.engine.offsetof(layout, last[1]) + self:sizeof(st.types[#st.spec])
