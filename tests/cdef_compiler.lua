@@ -72,7 +72,11 @@ function X.program(header, r, abi, lang, pre, post)
   for _, k in ipairs(sorted(r)) do
     local v = r[k]
     local tagonly = r["struct " .. k] == v or r["union " .. k] == v or r["enum " .. k] == v
+    -- C names a tag "struct X"; C++ names it X (which may be a typedef)
+    local bare = k:match("^%a+ ([%w_]+)$")
+    local cxxtag = lang == "c++" and bare and r[bare] == v
     local ctype = k ~= "constants" and k ~= "notes" and not (lang == "c" and tagonly)
+                  and not cxxtag
     if ctype and shm.type(v) == "layout" then
       layout_asserts(sa, k, v)
     elseif ctype then

@@ -33,6 +33,12 @@ struct rF2Vec3 {
   double x, y, z;
 };
 
+struct Outer {
+  struct Inner { short a; int b; };
+  Inner first;
+  char c;
+};
+
 struct alignas(16) Quat {
   float w, x, y, z;
 };
@@ -66,8 +72,12 @@ struct rF2ScoringInfo {
   long mNumVehicles;
   uint8_t mGamePhase;
   Scoring mVehicles[kMaxVehicles];
+  Outer::Inner mInner;
+  game::rF2Vec3 mOrigin;
 };
 }
+
+using Inner = Outer::Inner;   // the name shm.cdef gives it, in C++ too
 
 static_assert(sizeof(rF2GamePhase) == 1, "one byte");
 static_assert(sizeof(Quat) == 16, "quat");

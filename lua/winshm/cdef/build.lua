@@ -45,10 +45,13 @@ function B:macrotype(name)
   return t
 end
 
+-- A type by name; 'ns::Outer::Inner' finds Inner (every tag and typedef
+-- is kept in one scope).
 function B:named(name, pos)
-  local t = self.typedefs[name] or self.tags["struct " .. name]
-            or self.tags["union " .. name] or self.tags["enum " .. name]
-            or self:macrotype(name)
+  local short = name:match("([%w_]+)$")
+  local t = self.typedefs[short] or self.tags["struct " .. short]
+            or self.tags["union " .. short] or self.tags["enum " .. short]
+            or (short == name and self:macrotype(name) or nil)
   if not t then throw(pos, ("unknown type name '%s'"):format(name)) end
   return t
 end
