@@ -318,7 +318,7 @@ end
 
 local cmds = {}
 
-local function need_name(cmd, pos)
+local function need_name(pos)
   if #pos ~= 1 then
     usage_error(#pos == 0 and "missing region NAME" or
       ("one region NAME expected, got %d arguments"):format(#pos))
@@ -327,7 +327,7 @@ local function need_name(cmd, pos)
 end
 
 function cmds.dump(opts, pos)
-  local name = need_name("dump", pos)
+  local name = need_name(pos)
   local link, read = open_source(name, opts)
   local lines, note = read(true)
   link:close()
@@ -362,7 +362,7 @@ local function draw_tty(header, lines, changed_at, n, recent)
 end
 
 function cmds.watch(opts, pos)
-  local name = need_name("watch", pos)
+  local name = need_name(pos)
   local link, read = open_source(name, opts)
   local raw = not (opts.layout or opts.cdef)
   local sys = shm._sys
@@ -445,7 +445,8 @@ function cmds.ls(opts, pos)
   for _, r in ipairs(rows) do
     local cells = {}
     for i, c in ipairs(r) do
-      cells[i] = i == #r and c or (i == 2 and ("%" .. width[i] .. "s") or ("%-" .. width[i] .. "s")):format(c)
+      local align = i == 2 and "%" or "%-"   -- sizes to the right
+      cells[i] = i == #r and c or (align .. width[i] .. "s"):format(c)
     end
     out[#out + 1] = table.concat(cells, "  ")
   end
