@@ -111,7 +111,7 @@ describe("examples #posix", function()
   it("gamestate.lua is a layout `winshm dump` reads from a live writer", function()
     local name = H.name("demo")
     local writer = H.spawn(([[
-      arg = { [0] = "examples/writer.lua", %q, "300" }
+      arg = { [0] = "examples/writer.lua", %q, "100" }
       dofile("examples/writer.lua")
     ]]):format(name))
     assert.truthy(H.until_true(function() return H.shm_exists(name) end))
