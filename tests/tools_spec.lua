@@ -538,3 +538,33 @@ describe("winshm ls and rm on Windows #windows", function()
     assert.matches("last handle", err, 1, true)
   end)
 end)
+
+describe("the tools' documentation", function()
+  local function read(p)
+    local f = assert(io.open(p, "rb"))
+    local s = f:read("a")
+    f:close()
+    return s
+  end
+
+  it("covers every command in the man page and the reference", function()
+    local tools = require "winshm.tools"
+    local man, ref = read("docs/winshm.1"), read("docs/reference.md")
+    for _, c in ipairs(tools.commands) do
+      assert.truthy(man:find("\n.B winshm " .. c .. "\n", 1, true), "winshm.1 lacks " .. c)
+      assert.truthy(man:find("\n.SS \"" .. c, 1, true), "winshm.1 lacks a section on " .. c)
+      assert.truthy(ref:find("`winshm " .. c, 1, true), "reference.md lacks " .. c)
+    end
+  end)
+
+  it("is a man page groff reads without warnings #posix", function()
+    if not os.execute("command -v groff >/dev/null 2>&1") then
+      pending("needs groff")
+      return
+    end
+    local p = assert(io.popen("groff -man -Tutf8 -ww -z docs/winshm.1 2>&1"))
+    local out = p:read("a")
+    assert.is_true(p:close())
+    assert.equal("", out)
+  end)
+end)
