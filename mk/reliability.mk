@@ -1,0 +1,64 @@
+# reliability.mk -- winshm under the sanitizers, valgrind and libFuzzer,
+# and the multi-process stress suite.
+#
+#   make test-asan       the native suite against a build with
+#                        -fsanitize=address,undefined (build/asan), busted
+#                        itself run by the sanitized host, collector pushed
+#   make test-valgrind   the native suite under valgrind memcheck
+#   make fuzz            each libFuzzer harness for FUZZ_SECONDS (default 300)
+#   make fuzz-short      each harness briefly (part of make test)
+#   make test-stress     the long multi-process races (tag "stress")
+
+SAN_B     = $(B)/asan
+SAN_CC    ?= clang
+SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
+            -fno-omit-frame-pointer
+SAN_LOGS  = $(CURDIR)/$(SAN_B)/reports
+# Reports go to files so a report from any process (the child hosts the
+# specs start too) fails the run, not only one the spec happens to see.
+SAN_ENV   = ASAN_OPTIONS=log_path=$(SAN_LOGS)/asan:detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=1:strict_string_checks=1 \
+            UBSAN_OPTIONS=log_path=$(SAN_LOGS)/ubsan:print_stacktrace=1:halt_on_error=1 \
+            LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp \
+            WINSHM_HOST=$(CURDIR)/$(SAN_B)/winshm \
+            LUA_CPATH="$(CURDIR)/$(SAN_B)/?.so;;" \
+            LUA_INIT_5_4='collectgarbage("incremental", 0, 100, 10)'
+# Busted's own run (through the sanitized host): the native suite, with
+# the collector pushed hard by tests/gc_helper.lua.
+REL_BUSTED = busted --helper=tests/gc_helper.lua
+
+.PHONY: asan-build test-asan test-valgrind fuzz fuzz-short test-stress
+
+asan-build:
+	$(MAKE) --no-print-directory B=$(SAN_B) CC=$(SAN_CC) \
+	  OPT="-O1 -g $(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" all
+
+test-asan: asan-build
+	rm -rf $(SAN_LOGS) && mkdir -p $(SAN_LOGS)
+	$(SAN_ENV) $(REL_BUSTED) --lua=$(SAN_B)/winshm tests
+	@if ls $(SAN_LOGS) | grep -q .; then \
+	  echo "test-asan: sanitizer reports:"; cat $(SAN_LOGS)/*; exit 1; fi
+	@echo "test-asan: no sanitizer reports"
+
+TESTS += test-asan
+
+# ---------------------------------------------------------------- valgrind
+# Every host process -- busted's own and those the specs start -- runs
+# under memcheck through a wrapper; each writes its own log, and any
+# error or definite leak in any log fails the run.
+VG_DIR  = $(CURDIR)/$(B)/valgrind
+VG_HOST = $(VG_DIR)/winshm
+VG_OPTS = --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+          --show-leak-kinds=definite --track-origins=yes --num-callers=30 \
+          --log-file=$(VG_DIR)/logs/vg.%p
+
+test-valgrind: all
+	rm -rf $(VG_DIR) && mkdir -p $(VG_DIR)/logs
+	echo '#!/bin/sh' > $(VG_HOST)
+	echo 'exec valgrind $(VG_OPTS) $(CURDIR)/$(B)/winshm "$$@"' >> $(VG_HOST)
+	chmod +x $(VG_HOST)
+	WINSHM_HOST=$(VG_HOST) LUA_CPATH="$(CURDIR)/$(B)/?.so;;" \
+	  LUA_INIT_5_4='collectgarbage("incremental", 0, 100, 10)' \
+	  $(REL_BUSTED) --lua=$(VG_HOST) tests
+	@bad=$$(grep -lE 'ERROR SUMMARY: [1-9]|definitely lost: [1-9]' $(VG_DIR)/logs/* || true); \
+	if [ -n "$$bad" ]; then echo "test-valgrind: memcheck errors:"; cat $$bad; exit 1; fi
+	@echo "test-valgrind: $$(grep -l 'ERROR SUMMARY' $(VG_DIR)/logs/* | wc -l) host processes, no errors, no definite leaks"
