@@ -160,9 +160,9 @@ static int map (wshm_region *r, int fd, uint64_t size, int writable,
   }
   p = mmap(NULL, (size_t)size, prot, MAP_SHARED, fd, 0);
   if (p == MAP_FAILED) {
-    int en = errno;
-    wshm_os_seterr(e, en == ENOMEM ? WSHM_ETOOLARGE : kind, en, "map",
-                   path + sizeof(SHMDIR) - 1);
+    int en = errno;  /* EINVAL: the length is more than mmap can take */
+    wshm_os_seterr(e, (en == ENOMEM || en == EINVAL) ? WSHM_ETOOLARGE : kind,
+                   en, "map", path + sizeof(SHMDIR) - 1);
     return 0;
   }
   r->base = (unsigned char *)p;
