@@ -62,3 +62,60 @@ test-valgrind: all
 	@bad=$$(grep -lE 'ERROR SUMMARY: [1-9]|definitely lost: [1-9]' $(VG_DIR)/logs/* || true); \
 	if [ -n "$$bad" ]; then echo "test-valgrind: memcheck errors:"; cat $$bad; exit 1; fi
 	@echo "test-valgrind: $$(grep -l 'ERROR SUMMARY' $(VG_DIR)/logs/* | wc -l) host processes, no errors, no definite leaks"
+
+# ----------------------------------------------------------------- fuzzing
+# libFuzzer harnesses (tests/fuzz): fuzz_names calls the name checks in C;
+# fuzz_struct, fuzz_cdef and fuzz_utf run a Lua driver (tests/fuzz/*.lua)
+# against the module linked in.  Seeds and every input that once failed
+# live in tests/fuzz/corpus/<harness>; new inputs go to build/fuzz/corpus.
+# A harness whose subject is not in the build exits 77 and is skipped.
+FUZZ_B       = $(B)/fuzz
+FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=all \
+               -fno-omit-frame-pointer
+FUZZ_OBJ     = $(patsubst $(B)/%,$(FUZZ_B)/%,$(MOD_OBJ))
+FUZZ_LUA     = struct cdef utf
+FUZZ_ALL     = names $(FUZZ_LUA)
+FUZZ_SECONDS ?= 300
+FUZZ_SHORT   ?= 15
+FUZZ_CC      = $(SAN_CC) -std=gnu99 -g -O1 -Isrc -I$(FUZZ_B)/gen $(LUA_CFLAGS)
+FUZZ_LIBS    = $(FUZZ_OBJ) $(LUA_LIBS) -lm -ldl
+
+.PHONY: fuzz-build
+fuzz-build:
+	$(MAKE) --no-print-directory B=$(FUZZ_B) CC=$(SAN_CC) \
+	  OPT="-O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
+	  LDFLAGS="$(FUZZ_SAN)" $(FUZZ_B)/winshm.so
+	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $(FUZZ_B)/fuzz_names \
+	  tests/fuzz/fuzz_names.c $(FUZZ_LIBS)
+	for d in $(FUZZ_LUA); do \
+	  $(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $(FUZZ_B)/fuzz_$$d \
+	    -DDRIVER='"$(CURDIR)/tests/fuzz/'$$d'.lua"' \
+	    -DDRIVER_DIR='"$(CURDIR)/tests/fuzz/"' \
+	    tests/fuzz/fuzz_lua.c $(FUZZ_LIBS) || exit 1; \
+	done
+
+# $(call fuzz-run,seconds): each harness for that long, in turn.
+define fuzz-run
+	@failed=""; for h in $(FUZZ_ALL); do \
+	  mkdir -p $(FUZZ_B)/corpus/$$h $(FUZZ_B)/crashes; \
+	  dict=""; [ -f tests/fuzz/$$h.dict ] && dict="-dict=tests/fuzz/$$h.dict"; \
+	  echo "fuzz_$$h: $(1) s"; \
+	  $(FUZZ_B)/fuzz_$$h -max_total_time=$(1) -timeout=20 -rss_limit_mb=2048 \
+	    -max_len=4096 -print_final_stats=1 $$dict \
+	    -artifact_prefix=$(FUZZ_B)/crashes/$$h- \
+	    $(FUZZ_B)/corpus/$$h tests/fuzz/corpus/$$h \
+	    > $(FUZZ_B)/$$h.log 2>&1; rc=$$?; \
+	  if [ $$rc = 77 ]; then echo "fuzz_$$h: skipped: $$(tail -1 $(FUZZ_B)/$$h.log)"; \
+	  elif [ $$rc != 0 ]; then tail -40 $(FUZZ_B)/$$h.log; failed="$$failed $$h"; \
+	  else grep -E 'stat::number_of_executed_units|cov:' $(FUZZ_B)/$$h.log | tail -2; fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzzing failed:$$failed (inputs in $(FUZZ_B)/crashes)"; exit 1; fi
+endef
+
+fuzz: fuzz-build
+	$(call fuzz-run,$(FUZZ_SECONDS))
+
+fuzz-short: fuzz-build
+	$(call fuzz-run,$(FUZZ_SHORT))
+
+TESTS += fuzz-short
