@@ -68,7 +68,7 @@ test-valgrind: all
 # fuzz_struct, fuzz_cdef and fuzz_utf run a Lua driver (tests/fuzz/*.lua)
 # against the module linked in.  Seeds and every input that once failed
 # live in tests/fuzz/corpus/<harness>; new inputs go to build/fuzz/corpus.
-# A harness whose subject is not in the build exits 77 and is skipped.
+# A harness whose subject is not in the build exits 86 and is skipped.
 FUZZ_B       = $(B)/fuzz
 FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=all \
                -fno-omit-frame-pointer
@@ -101,11 +101,12 @@ define fuzz-run
 	  dict=""; [ -f tests/fuzz/$$h.dict ] && dict="-dict=tests/fuzz/$$h.dict"; \
 	  echo "fuzz_$$h: $(1) s"; \
 	  $(FUZZ_B)/fuzz_$$h -max_total_time=$(1) -timeout=20 -rss_limit_mb=2048 \
-	    -max_len=4096 -print_final_stats=1 $$dict \
+	    -max_len=4096 -error_exitcode=1 -timeout_exitcode=2 \
+	    -print_final_stats=1 $$dict \
 	    -artifact_prefix=$(FUZZ_B)/crashes/$$h- \
 	    $(FUZZ_B)/corpus/$$h tests/fuzz/corpus/$$h \
 	    > $(FUZZ_B)/$$h.log 2>&1; rc=$$?; \
-	  if [ $$rc = 77 ]; then echo "fuzz_$$h: skipped: $$(tail -1 $(FUZZ_B)/$$h.log)"; \
+	  if [ $$rc = 86 ]; then echo "fuzz_$$h: skipped: $$(tail -1 $(FUZZ_B)/$$h.log)"; \
 	  elif [ $$rc != 0 ]; then tail -40 $(FUZZ_B)/$$h.log; failed="$$failed $$h"; \
 	  else grep -E 'stat::number_of_executed_units|cov:' $(FUZZ_B)/$$h.log | tail -2; fi; \
 	done; \
