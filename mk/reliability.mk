@@ -57,6 +57,7 @@ test-valgrind: all
 	echo 'exec valgrind $(VG_OPTS) $(CURDIR)/$(B)/winshm "$$@"' >> $(VG_HOST)
 	chmod +x $(VG_HOST)
 	WINSHM_HOST=$(VG_HOST) LUA_CPATH="$(CURDIR)/$(B)/?.so;;" \
+	  WINSHM_STRESS_SECONDS=3 \
 	  LUA_INIT_5_4='collectgarbage("incremental", 0, 100, 10)' \
 	  $(REL_BUSTED) --lua=$(VG_HOST) tests
 	@bad=$$(grep -lE 'ERROR SUMMARY: [1-9]|definitely lost: [1-9]' $(VG_DIR)/logs/* || true); \
@@ -120,3 +121,11 @@ fuzz-short: fuzz-build
 	$(call fuzz-run,$(FUZZ_SHORT))
 
 TESTS += fuzz-short
+
+# ------------------------------------------------------------------ stress
+# tests/stress_spec.lua runs in every suite with a 10 s race; this runs it
+# alone for STRESS_SECONDS (default 60).
+STRESS_SECONDS ?= 60
+test-stress: all
+	$(BUSTED_ENV) WINSHM_STRESS_SECONDS=$(STRESS_SECONDS) \
+	  busted --lua=$(LUA) tests/stress_spec.lua
