@@ -170,6 +170,14 @@ size_t wshm_os_pagesize (void) {
   return si.dwPageSize > 0 ? (size_t)si.dwPageSize : 4096;
 }
 
+/* Bytes of address space a process has for its views. */
+static uint64_t addressspace (void) {
+  SYSTEM_INFO si;
+  GetSystemInfo(&si);
+  return (uint64_t)((const char *)si.lpMaximumApplicationAddress
+                    - (const char *)si.lpMinimumApplicationAddress);
+}
+
 void wshm_os_init (wshm_region *r) {
   memset(r, 0, sizeof(*r));
   r->handle = (intptr_t)NULL;
@@ -226,7 +234,7 @@ static HANDLE createmapping (const WCHAR *w, const char *name,
     seterr(e, WSHM_ECREATE, "EINVAL", "create", name, "size 0");
     return NULL;
   }
-  if (o->size > (uint64_t)PTRDIFF_MAX) {
+  if (o->size > addressspace()) {  /* could never be mapped whole */
     wshm_os_seterr(e, WSHM_ETOOLARGE, ERROR_NOT_ENOUGH_MEMORY, "create", name);
     return NULL;
   }
