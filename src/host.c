@@ -18,7 +18,11 @@ int main (int argc, char **argv) {
     lua_rawseti(L, -2, i - 1);
   }
   lua_setglobal(L, "arg");
-  status = argc > 1 ? luaL_dofile(L, argv[1]) : LUA_OK;
+  status = LUA_OK;
+  if (argc > 1 && (status = luaL_loadfile(L, argv[1])) == LUA_OK) {
+    for (i = 2; i < argc; i++) lua_pushstring(L, argv[i]);
+    status = lua_pcall(L, argc - 2, 0, 0);
+  }
   if (status != LUA_OK) fprintf(stderr, "%s\n", lua_tostring(L, -1));
   lua_close(L);
   return status == LUA_OK ? 0 : 1;
