@@ -92,3 +92,10 @@ test-windows-specs: windows $(WBUSTED)/system/core.dll $(WIN_INTEROP)
 	$(WINE_ENV) WINSHM_WINROOT='$(WINPATH)' sh scripts/win/busted.sh
 
 TESTS += test-windows
+
+# The Windows build's outputs; the sources under $(WDEPS) and the Wine
+# prefix stay (they take a while to make again).
+.PHONY: clean-windows
+clean: clean-windows
+clean-windows:
+	rm -rf $(W)/obj $(W)/gen $(W)/busted $(W)/*.exe $(W)/*.dll

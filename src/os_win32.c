@@ -286,12 +286,12 @@ static HANDLE openmapping (const WCHAR *w, const char *name, int writable,
 }
 
 /*
-** Map all of h into r.  'exact' is the size the caller created (0: ask the
-** system, whole pages); 'need' the bytes the caller needs, checked before
-** anything is touched.  0 and e on failure; h stays the caller's.
+** Map all of h into r; its size is what the system says of the view (whole
+** pages).  'need' is the bytes the caller needs, checked before anything
+** is touched.  0 and e on failure; h stays the caller's.
 */
-static int map (wshm_region *r, HANDLE h, int writable, uint64_t exact,
-                uint64_t need, const char *name, wshm_err *e) {
+static int map (wshm_region *r, HANDLE h, int writable, uint64_t need,
+                const char *name, wshm_err *e) {
   MEMORY_BASIC_INFORMATION mbi;
   DWORD access = writable ? FILE_MAP_READ | FILE_MAP_WRITE : FILE_MAP_READ;
   void *p = MapViewOfFile(h, access, 0, 0, 0);
@@ -320,7 +320,7 @@ static int map (wshm_region *r, HANDLE h, int writable, uint64_t exact,
     return 0;
   }
   r->base = (unsigned char *)p;
-  r->size = exact != 0 ? exact : (uint64_t)mbi.RegionSize;
+  r->size = (uint64_t)mbi.RegionSize;
   r->writable = writable;
   return 1;
 }
@@ -344,8 +344,7 @@ int wshm_os_open (wshm_region *r, const char *name, size_t len,
     h = openmapping(w, name, writable, e);
   if (h == NULL)
     return 0;
-  if (!map(r, h, writable, created ? o->size : 0, o->size ? o->size : 1,
-           name, e)) {
+  if (!map(r, h, writable, o->size ? o->size : 1, name, e)) {
     CloseHandle(h);
     return 0;
   }

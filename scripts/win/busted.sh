@@ -13,5 +13,11 @@ export LUA_CPATH="$W\\?.dll;$W\\busted\\?.dll"
 export LUA_PATH=".\\tests\\?.lua;$LUADIR\\?.lua;$LUADIR\\?\\init.lua"
 unset LUA_INIT LUA_INIT_5_4
 # The first run makes the prefix (some seconds); no display, no stdin.
-wine build/win64/busted/lua.exe 'Z:\usr\bin\busted' --run=windows "$@" \
-  < /dev/null
+# A spec that hangs is stopped after WINSHM_WINE_TIMEOUT seconds; then
+# whatever still runs in this prefix (processes the specs started) ends.
+rc=0
+timeout "${WINSHM_WINE_TIMEOUT:-1200}" wine build/win64/busted/lua.exe \
+  'Z:\usr\bin\busted' --run=windows "$@" < /dev/null || rc=$?
+wineserver -k 2>/dev/null || true
+[ "$rc" = 124 ] && echo "busted.sh: timed out" >&2
+exit "$rc"
