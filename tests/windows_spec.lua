@@ -303,6 +303,28 @@ describe("Win32 regions #windows", function()
       assert.equal("EINVAL", err.code)
     end)
 
+    it("enforces the security descriptor: EACCES, ERROR_ACCESS_DENIED", function()
+      local name = H.name("acl")
+      -- everyone may map it for reading (FILE_MAP_READ = 4), nothing more
+      local l = assert(shm.create(name, 64, { sddl = "D:P(A;;0x0004;;;WD)" }))
+      local ok, out = H.run([[
+        local shm = require "winshm"
+        local r = assert(shm.open(arg[1], 64))
+        local none, err = shm.open_existing(arg[1], 64)
+        io.write(r:access(), " ", tostring(none), " ", err.kind, " ", err.code, " ", err.errno)
+      ]], name)
+      assert.is_true(ok, out)
+      assert.equal("ReadOnly nil OpenMapping EACCES 5", out)
+      -- nobody at all
+      local shut = H.name("acl")
+      local s2 = assert(shm.create(shut, 64, { sddl = "D:P" }))
+      local none, err = shm.open(shut, 1)
+      assert.is_nil(none)
+      assert.equal("EACCES", err.code)
+      assert.is_true(shm.remove(shut))  -- it exists, though closed to us
+      s2:close(); l:close()
+    end)
+
     it("takes a security descriptor in SDDL, and rejects a bad one", function()
       local name = H.name("sddl")
       local l = assert(shm.create(name, 64, { sddl = "D:P(A;;GA;;;WD)" }))
