@@ -239,6 +239,14 @@ static void measure (compiler *c, int i, wshm_field *f) {
   }
   f->size = (size_t)sz;
   f->code = codeof(f->kind, f->esize);
+  f->lo = LUA_MININTEGER;
+  f->hi = LUA_MAXINTEGER;
+  if ((f->kind == WK_INT || f->kind == WK_UINT) && f->esize < 8) {
+    int bits = (int)f->esize * 8;
+    f->lo = f->kind == WK_INT ? -((lua_Integer)1 << (bits - 1)) : 0;
+    f->hi = f->kind == WK_INT ? ((lua_Integer)1 << (bits - 1)) - 1
+                              : ((lua_Integer)1 << bits) - 1;
+  }
   f->nlevels = f->ndims;
   if (wshm_istext(f->kind) && f->ndims > 0)
     f->nlevels--;  /* the last dimension is the string's length */
@@ -260,6 +268,7 @@ static void getfield (compiler *c, int i, wshm_field *f, lua_Integer *off) {
   if (lua_rawgeti(L, e, 1) != LUA_TSTRING)
     fielderror(c, i, "name must be a string, got ", luaL_typename(L, -1));
   f->name = lua_tostring(L, -1);
+  f->key = lua_topointer(L, -1);
   if (*f->name == '\0' || strchr(f->name, '.') != NULL)
     fielderror(c, i, "a name must be non-empty and contain no '.'", "");
   lua_pushvalue(L, -1);
