@@ -532,36 +532,63 @@ static int l_fields (lua_State *L) {
   return 1;
 }
 
+static void addindent (luaL_Buffer *b, int depth) {
+  int i;
+  for (i = 0; i < depth; i++) luaL_addstring(b, "  ");
+}
+
+/* The body of lay's declaration "{ ... }" at nesting depth 'depth';
+** anonymous nested layouts are declared inline, as C writes them. */
+static void addbody (luaL_Buffer *b, const wshm_layout *lay, int depth) {
+  lua_State *L = b->L;
+  int i, k;
+  lua_pushfstring(L, "{  /* size %I, align %I", (lua_Integer)lay->size,
+                  (lua_Integer)lay->align);
+  luaL_addvalue(b);
+  if (lay->pack != 0) {
+    lua_pushfstring(L, ", pack %d", lay->pack);
+    luaL_addvalue(b);
+  }
+  if (depth == 0)
+    luaL_addstring(b, lay->windows ? ", abi windows" : ", abi sysv");
+  luaL_addstring(b, " */\n");
+  for (i = 0; i < lay->nfields; i++) {
+    const wshm_field *f = &lay->f[i];
+    addindent(b, depth + 1);
+    if (f->kind != WK_STRUCT)
+      luaL_addstring(b, f->tname);
+    else {
+      luaL_addstring(b, f->lay->isunion ? "union " : "struct ");
+      if (f->lay->name != NULL)
+        luaL_addstring(b, f->lay->name);
+      else
+        addbody(b, f->lay, depth + 1);
+    }
+    luaL_addchar(b, ' ');
+    luaL_addstring(b, f->name);
+    for (k = 0; k < f->ndims; k++) {
+      lua_pushfstring(L, "[%I]", (lua_Integer)f->dims[k]);
+      luaL_addvalue(b);
+    }
+    lua_pushfstring(L, ";  /* offset %I */\n", (lua_Integer)f->offset);
+    luaL_addvalue(b);
+  }
+  addindent(b, depth);
+  luaL_addchar(b, '}');
+}
+
 /* tostring: the C declaration, each field's offset in a comment. */
 static int layout_tostring (lua_State *L) {
   const wshm_layout *lay = checklayout(L, 1);
   luaL_Buffer b;
-  int i, k;
   luaL_buffinit(L, &b);
-  lua_pushfstring(L, "%s %s%s{  /* size %I, align %I",
-                  lay->isunion ? "union" : "struct",
-                  lay->name != NULL ? lay->name : "",
-                  lay->name != NULL ? " " : "",
-                  (lua_Integer)lay->size, (lua_Integer)lay->align);
-  luaL_addvalue(&b);
-  if (lay->pack != 0) {
-    lua_pushfstring(L, ", pack %d", lay->pack);
-    luaL_addvalue(&b);
+  luaL_addstring(&b, lay->isunion ? "union " : "struct ");
+  if (lay->name != NULL) {
+    luaL_addstring(&b, lay->name);
+    luaL_addchar(&b, ' ');
   }
-  luaL_addstring(&b, lay->windows ? ", abi windows */\n" : ", abi sysv */\n");
-  for (i = 0; i < lay->nfields; i++) {
-    const wshm_field *f = &lay->f[i];
-    lua_pushfstring(L, "  %s%s %s", f->kind == WK_STRUCT ? (f->lay->isunion
-                    ? "union " : "struct ") : "", f->tname, f->name);
-    luaL_addvalue(&b);
-    for (k = 0; k < f->ndims; k++) {
-      lua_pushfstring(L, "[%I]", (lua_Integer)f->dims[k]);
-      luaL_addvalue(&b);
-    }
-    lua_pushfstring(L, ";  /* offset %I */\n", (lua_Integer)f->offset);
-    luaL_addvalue(&b);
-  }
-  luaL_addstring(&b, "};");
+  addbody(&b, lay, 0);
+  luaL_addchar(&b, ';');
   luaL_pushresult(&b);
   return 1;
 }
