@@ -275,6 +275,25 @@ describe("views", function()
       assert.same({"tick", "pos", "u", "arr", "m", "pts", "cube"}, names)
     end)
 
+    it("keep their metatables and iterators to themselves", function()
+      local k <close>, v = region(S)
+      local other = shm.struct { { "tick", "u32" } }
+      local k2 <close> = assert(shm.create(H.name("other"), other))
+      assert.equal("winshm.view", getmetatable(v))
+      assert.equal("winshm.view", getmetatable(v.arr))
+      local next_field = pairs(v)
+      assert.matches("view of this layout expected",
+        err(next_field, k2:get(), nil), 1, true)
+      assert.matches("view of this layout expected", err(next_field, io.stdout), 1, true)
+      assert.matches("view of this layout expected", err(next_field, v.arr), 1, true)
+      assert.matches("no field 'nope'", err(next_field, v, "nope"), 1, true)
+      local next_elem = pairs(v.arr)
+      assert.matches("array view expected", err(next_elem, v, 0), 1, true)
+      assert.matches("view expected", err(next_elem, io.stdout, 0), 1, true)
+      assert.same({ 1, 0 }, { next_elem(v.arr, 0) })
+      assert.is_nil(next_elem(v.arr, 4))
+    end)
+
     it("cost no garbage in long loops over scalars", function()
       local k <close>, v = region(shm.struct { { "n", "u32" }, { "pos", Vec },
         { "a", "u16", 100000 }, { "p", Vec, 10000 } })
