@@ -332,7 +332,7 @@ static void getoptions (compiler *c, int isunion) {
     luaL_error(L, "name of a layout must be a string, got %s",
                luaL_typename(L, -1));
   else lua_pop(L, 1);
-  c->label = wshm_layoutlabel(L, lay);
+  c->label = wshm_layoutlabel(L, lay);  /* anchored at c->nested + 1 */
   wshm_checkkeys(L, 1, speckeys, lua_pushfstring(L, "spec of %s", c->label), 1);
   lua_pop(L, 1);
   t = lua_getfield(L, 1, "abi");
@@ -397,7 +397,7 @@ static int newlayout (lua_State *L, int isunion) {
   lua_newtable(L);
   c.nested = lua_gettop(L);
   getoptions(&c, isunion);
-  lua_settop(L, c.nested);
+  lua_settop(L, c.nested + 1);  /* the label getoptions pushed stays */
   if (n == 0)
     luaL_error(L, "%s has no fields", c.label);
   c.lay->align = 1;
