@@ -113,6 +113,24 @@ describe("shm.cdef", function()
       assert.equal(64, r.A64.spec.align)
     end)
 
+    it("reads macros that stand for attributes or for nothing", function()
+      local r = specs [[
+        #define PACKED __attribute__((packed))
+        #define API
+        #define ALIGNED(n) __attribute__((aligned(n)))
+        #define ALIGN8 __declspec(align(8))
+        #define BOTH PACKED ALIGN8
+        API struct PACKED A { char c; };
+        struct B { char c; } PACKED;
+        struct BOTH C { char c; };
+      ]]
+      assert.equal(1, r.A.spec.pack)
+      assert.equal(1, r.B.spec.pack)
+      assert.equal(1, r.C.spec.pack)
+      assert.equal(8, r.C.spec.align)
+      assert.equal("cdef:3:9: function-like macro 'ALIGNED' ignored", r.notes[1])
+    end)
+
     it("follows pack(n), push, push with a label, pop to a label and pack()", function()
       local r = specs [[
         #pragma pack(2)

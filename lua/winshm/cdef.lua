@@ -90,7 +90,7 @@ function M.parse(source, opts, engine)
   end
   local ok, err = pcall(function()
     local text = pre.run(source, b)
-    b:items(G.file(text))
+    b:items(G.file(text, b.macros))
     b:macros_to_constants()
   end)
   -- Notes in source order (the preprocessor pass notes first).

@@ -151,6 +151,16 @@ struct NestedAnon { int a; struct { int b; union { char c; long long d; }; }; in
 union UnionAnon { struct { char a; int b; }; struct { short c; double d; }; };
 struct Trailing { double d; struct { char x; }; };
 
+/* Macros standing for attributes, or for nothing. */
+#define PACKED __attribute__((packed))
+#define EXPORT
+#define ALIGN16 __attribute__((aligned(16)))
+#define PACKED_ALIGNED PACKED ALIGN16
+EXPORT struct PACKED MacroPacked { char c; int i; };
+struct MacroAfter { char c; int ALIGN16 x; } PACKED;
+struct MacroMember { char c; ALIGN16 int x; };
+struct PACKED_ALIGNED MacroBoth { char c; int x; };
+
 enum Small { S_A, S_B = 5, S_C };
 enum Neg { NEG_A = -5, NEG_B = 10 };
 enum Wide { W_A = 0, W_B = 0x80000000 };

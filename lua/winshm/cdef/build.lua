@@ -111,11 +111,11 @@ function B:typename(tn)
 end
 
 -- The alignment an attribute list asks for (0 = none) and 'packed'.
-local function flatten(list)
-  local out = {}
+local function flatten(list, out)
+  out = out or {}
   for _, a in ipairs(list) do
     if a.k == "attrs" then
-      table.move(a.list, 1, #a.list, #out + 1, out)
+      flatten(a.list, out)
     else
       out[#out + 1] = a
     end
@@ -675,10 +675,11 @@ function B:macros_to_constants()
         local ok, v = pcall(self.ident, self, name, m.pos)
         if ok then
           self.constants[name] = v
-        elseif G.iserror(v) then
-          self:note(m.pos, ("macro '%s' is not a constant: %s"):format(name, v.msg))
-        else
+        elseif not G.iserror(v) then
           error(v, 0)
+        elseif not (G.attributes(m.body, m.bodypos) or G.typename(m.body, m.bodypos)) then
+          -- (attributes and type names are not constants, nor worth a note)
+          self:note(m.pos, ("macro '%s' is not a constant: %s"):format(name, v.msg))
         end
       end
     end

@@ -182,6 +182,21 @@ local Storage = C(kw "static" + kw "extern" + kw "inline" + kw "register"
 local Balanced = P { "(" * ((1 - S "()") + V(1))^0 * ")" }
 local Brackets = P { "[" * ((1 - S "[]") + V(1))^0 * "]" }
 
+-- An object-like macro that stands for nothing or for attributes
+-- ('#define PACKED __attribute__((packed))'), where attributes may stand.
+local macros, pattrs = {}, nil
+local MacroAttr = sp * Cmt(C(name), function(_, i, w)
+  local m = macros[w]
+  if not m or m.funclike or keywords[w] then return false end
+  if m.body == nil then return i end
+  if m.attrs == nil then
+    m.attrs = false -- while parsing its body: a macro naming itself is no attribute
+    m.attrs = lpeg.match(pattrs, m.body, 1, m.bodypos - 1) or false
+  end
+  if m.attrs then return i, { k = "attrs", list = m.attrs } end
+  return false
+end)
+
 local grammar = {
   "File",
   File = Ct(V "Item"^0) * sp * expect(-P(1), "a declaration"),
@@ -270,7 +285,8 @@ local grammar = {
          * Cg(Ct(V "TypeName" * #tok ")"), "type")^-1 * Cg(Ct(V "Expr"), "args")^-1
          * expect(tok ")", "')'"))
        + sp * "[[" * Brackets^0 * (1 - P "]]")^0 * "]]"
-         * Cc { k = "attrs", list = {} },
+         * Cc { k = "attrs", list = {} }
+       + MacroAttr,
   AttrItem = node("attr", Cg(Word + kw "const" * Cc "const", "name")
     * (tok "(" * (Cg(Ct(V "Expr" * (tok "," * V "Expr")^0), "args") * #tok ")"
                   + (Balanced + (1 - P ")"))^0)
@@ -314,14 +330,22 @@ local grammar = {
 }
 
 local pfile = P(grammar)
+grammar[1] = "AttrList"
+grammar.AttrList = Ct(V "Attr"^1) * sp * -P(1)
+pattrs = P(grammar)
+grammar.AttrList = nil
 grammar[1] = "Expr"
 local pexpr = P(grammar) * sp * Cp()
 grammar[1] = "TypeName"
 local ptype = P(grammar) * sp * Cp()
 
--- The items of a preprocessed source.
-function G.file(text)
-  return lpeg.match(pfile, text, 1, 0)
+-- The items of a preprocessed source, given its macros.
+function G.file(text, defined)
+  macros = defined
+  local ok, items = pcall(lpeg.match, pfile, text, 1, 0)
+  macros = {}
+  if not ok then error(items, 0) end
+  return items
 end
 
 -- One whole constant expression: text starts at byte pos of the source.
@@ -345,6 +369,12 @@ function G.static_assert(text, pos)
   local ok, e, msg = pcall(lpeg.match, psa, text, 1, pos - 1)
   if ok and e then return e, msg end
   return nil
+end
+
+-- Attributes alone (a macro standing for attributes), or nil.
+function G.attributes(text, pos)
+  local ok, a = pcall(lpeg.match, pattrs, text, 1, pos - 1)
+  return ok and a or nil
 end
 
 -- A type name alone (a macro used as a type).
