@@ -489,6 +489,8 @@ describe("shm.cdef", function()
       { "#define F(x) x\nstruct A { int x[F]; };",
         "cdef:2:18: function-like macro 'F' is not supported here" },
       { "#define E\nstruct A { int x[E]; };", "cdef:2:18: macro 'E' has no value" },
+      { "#define AL(n) __attribute__((aligned(n)))\nstruct A { char c; int AL(8) x; };",
+        "cdef:2:24: function-like macro 'AL' is not supported here" },
       { "#define A (B + 1)\n#define B A\nstruct S { char x[A]; };",
         "cdef:2:11: macro 'A' refers to itself" },
       { "#define N 4 +\nstruct S { char x[N]; };",

@@ -185,9 +185,15 @@ local Brackets = P { "[" * ((1 - S "[]") + V(1))^0 * "]" }
 -- An object-like macro that stands for nothing or for attributes
 -- ('#define PACKED __attribute__((packed))'), where attributes may stand.
 local macros, pattrs = {}, nil
-local MacroAttr = sp * Cmt(C(name), function(_, i, w)
+local MacroAttr = sp * Cmt(C(name) * Carg(1), function(s, i, w, off)
   local m = macros[w]
-  if not m or m.funclike or keywords[w] then return false end
+  if not m or keywords[w] then return false end
+  if m.funclike then
+    if lpeg.match(sp * "(", s, i) then
+      G.throw(i - #w + off, ("function-like macro '%s' is not supported here"):format(w))
+    end
+    return false
+  end
   if m.body == nil then return i end
   if m.attrs == nil then
     m.attrs = false -- while parsing its body: a macro naming itself is no attribute
