@@ -285,6 +285,17 @@ describe("shm.cdef", function()
       assert.equal(0, shm.offsetof(r["typedef notes"], "b"))
     end)
 
+    it("gives a typedef of a struct defined later", function()
+      local r = shm.cdef [[
+        typedef struct Node NodeT;
+        struct Holder { NodeT *next; };
+        struct Node { int value; NodeT *next; };
+      ]]
+      assert.equal(r.Node, r.NodeT)
+      assert.equal(16, shm.sizeof(r.NodeT))
+      assert.equal(8, shm.sizeof(r.Holder))
+    end)
+
     it("keeps tags and typedef names apart as C does", function()
       local r = shm.cdef [[
         typedef struct A { int x; } B;

@@ -311,6 +311,8 @@ function B:struct(n, tname, lead)
     self.tags[key] = t
     self:result(n.tag, layout, kind)
   end
+  for _, alias in ipairs(t.aliases or {}) do self:result(alias, layout) end
+  t.aliases = nil
   return t
 end
 
@@ -458,7 +460,10 @@ function B:typedef(m)
       throw(d.pos, ("conflicting types for typedef '%s'"):format(d.name))
     end
     self.typedefs[d.name] = dt
-    if not dt.dims and not dt.void and not dt.incomplete then
+    if dt.incomplete and not dt.dims then -- in the result once defined
+      dt.aliases = dt.aliases or {}
+      dt.aliases[#dt.aliases + 1] = d.name
+    elseif not dt.dims and not dt.void then
       self:result(d.name, dt.base)
     end
   end
