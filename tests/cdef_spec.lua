@@ -77,6 +77,12 @@ describe("shm.cdef", function()
         { "void *", "uint64_t" }, { "const char * const", "uint64_t" },
         { "struct Unknown *", "uint64_t" },
       }
+      local r0 = specs [[
+        typedef void (*callback)(int, const char *);
+        struct S { int (*fn)(void); callback cb; void (* const table[3])(int (*)(int)); };
+      ]]
+      assert.same({ { "fn", "uint64_t" }, { "cb", "uint64_t" }, { "table", "uint64_t", 3 },
+        name = "S" }, r0.S.spec)
       for _, c in ipairs(cases) do
         local r = specs(("struct S { %s v; };"):format(c[1]))
         assert.same({ "v", c[2] }, r.S.spec[1], c[1])
@@ -486,8 +492,9 @@ describe("shm.cdef", function()
       { "struct A {\n  unsigned a : 3;\n};", "cdef:2:14: bit-fields are not supported" },
       { "int f(int);", "cdef:1:6: function declarations are not supported" },
       { "struct A {\n  int get(void);\n};", "cdef:2:10: function declarations are not supported" },
-      { "struct A { void (*cb)(int); };",
-        "cdef:1:17: function declarations and function pointers are not supported" },
+      { "struct A { void (*cb(int); };", "cdef:1:21: expected ')', found '('" },
+      { "struct A { void (*cb)[4]; };", "cdef:1:22: expected a parameter list, found '['" },
+      { "struct A { void (f)(int); };", "cdef:1:17: function declarations are not supported" },
       { "template <typename T> struct A { T x; };", "cdef:1:1: templates are not supported" },
       { "struct A { virtual ~A(); };",
         "cdef:1:12: member functions, virtual functions and templates are not supported" },

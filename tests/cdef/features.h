@@ -175,6 +175,9 @@ struct UsesFwd { Fwd *next; struct Fwd *prev; };
 struct Fwd { int value; };
 struct UsesFwdLater { Fwd f; };
 
+typedef void (*callback_t)(int, const char *);
+struct Callbacks { char c; int (*fn)(void); callback_t cb; void (* const table[3])(int (*)(int)); };
+
 typedef unsigned int u32_t, *u32_p;
 typedef struct { u32_t a; u32_p b; } TypedefList;
 

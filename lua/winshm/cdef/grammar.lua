@@ -265,16 +265,22 @@ local grammar = {
   Enumerator = node("enumerator", Cg(Word, "name")
     * (tok "=" * Cg(expect(V "Expr", "an expression"), "value"))^-1),
 
-  Declarator = node("declarator",
-    Cg(Ct((tok "*" * Qual^0 * Cc(true))^0) / function(t) return #t end, "pointer")
+  Declarator = node("declarator", V "FnPointer" + V "Plain"),
+  -- A pointer to a function: a pointer like any other.
+  FnPointer = tok "(" * Cg(Ct(V "Attr"^0), "pre") * tok "*" * Qual^0
+    * Cg(Cc(1), "pointer") * Cg(expect(Word, "a name"), "name") * Cg(V "Dims", "dims")
+    * expect(tok ")", "')'") * expect(sp * Balanced, "a parameter list")
+    * Cg(Ct(V "Attr"^0), "attrs")
+    * (tok "=" * Cg(expect(V "Expr", "an expression"), "init"))^-1,
+  Plain = Cg(Ct((tok "*" * Qual^0 * Cc(true))^0) / function(t) return #t end, "pointer")
     * reject(P "&", "references are not supported")
     * Cg(Ct(V "Attr"^0), "pre")
-    * reject(P "(", "function declarations and function pointers are not supported")
+    * reject(P "(", "function declarations are not supported")
     * Cg(Word, "name") * Cg(V "Dims", "dims") * Cg(Ct(V "Attr"^0), "attrs")
     * reject(P "(", "function declarations are not supported")
     * reject(P ":", "bit-fields are not supported")
     * reject(P "=" * sp * "{", "aggregate initializers are not supported")
-    * (tok "=" * Cg(expect(V "Expr", "an expression"), "init"))^-1),
+    * (tok "=" * Cg(expect(V "Expr", "an expression"), "init"))^-1,
   Dims = Ct((sp * Ct(Cg(Pos, "pos") * "[" * Cg(V "Expr", "expr")^-1)
              * expect(tok "]", "']'"))^0),
 
