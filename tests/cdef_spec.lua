@@ -623,6 +623,7 @@ describe("shm.cdef", function()
     it("names the chunk and counts columns after CRLF line ends", function()
       assert.equal("sdk.h:3:12: expected ';', found '}'",
         fails("// header\r\nstruct A {\r\n  int x, y }", { name = "sdk.h" }))
+      assert.equal("cdef:4:9: expected ';', found '}'", fails("\n\rstruct A {\r  int x }"))
     end)
 
     it("checks its arguments", function()
