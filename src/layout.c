@@ -214,6 +214,19 @@ static void gettype (compiler *c, int i, wshm_field *f) {
                luaL_typename(L, -1));
 }
 
+static int codeof (int kind, size_t size) {
+  int lg = size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : 3;
+  switch (kind) {
+    case WK_INT: return WC_I8 + lg;
+    case WK_UINT: return WC_U8 + lg;
+    case WK_FLOAT: return WC_F32;
+    case WK_DOUBLE: return WC_F64;
+    case WK_BOOL: return WC_BOOL;
+    case WK_STRUCT: return WC_STRUCT;
+    default: return WC_TEXT;
+  }
+}
+
 /* Sizes, strides and levels of f from its dims; raises on overflow. */
 static void measure (compiler *c, int i, wshm_field *f) {
   uint64_t sz = f->esize;
@@ -225,6 +238,7 @@ static void measure (compiler *c, int i, wshm_field *f) {
     sz *= f->dims[k];
   }
   f->size = (size_t)sz;
+  f->code = codeof(f->kind, f->esize);
   f->nlevels = f->ndims;
   if (wshm_istext(f->kind) && f->ndims > 0)
     f->nlevels--;  /* the last dimension is the string's length */
