@@ -431,7 +431,9 @@ describe("shm.cdef", function()
       for _, abi in ipairs(abis) do
         local cc = X.compilers[abi][lang]:match("^%S+")
         it(("%s under abi %s matches %s"):format(file, abi, cc), function()
-          assert.is_true(X.available(abi, lang), cc .. " is not installed")
+          if not X.available(abi, lang) then
+            return pending(cc .. " is not installed (scripts/deps.sh)")
+          end
           local r = shm.cdef(read(file), { abi = abi, name = file })
           for _, t in ipairs(must) do assert.equal("layout", shm.type(r[t]), t) end
           local path = assert(io.popen("pwd")):read("l") .. "/tests/cdef/" .. file
