@@ -424,6 +424,7 @@ describe("shm.cdef", function()
       { "msvc.h", "c", { "windows" }, { "HasAligned", "Block" },
         -- mingw-w64 gcc spells MSVC's __declspec(align(n)) as aligned(n)
         "#define align aligned" },
+      { "winapi.h", "c", { "windows" }, { "CAR_STATE", "SHARED" } },
       { "cpp.hpp", "c++", { "sysv" }, { "rF2VehicleScoring", "rF2ScoringInfo" } },
     }
     for _, c in ipairs(cases) do
