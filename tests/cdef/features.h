@@ -68,6 +68,7 @@ struct Arrays {
   char cast[(unsigned char)258];
   short picked[PICKED + HAVE_N];
   int hexoct[HEXV - 120 + OCTV - 14];
+  char aligns[_Alignof(struct Inner) + __alignof__(double) + _Alignof(char[3])];
 };
 
 struct Many { double x, y, z; char a, b[3], c; int *q, r; };

@@ -71,10 +71,14 @@ function E:eval(e)
   elseif op == "defined" then
     if not self.pp then throw(e.pos, "'defined' is only allowed in #if") end
     return self.macros[e.name] and 1 or 0
-  elseif op == "sizeof" or op == "offsetof" then
+  elseif op == "sizeof" or op == "offsetof" or op == "alignof" then
     if self.pp then throw(e.pos, op .. " is not allowed in #if") end
     local t = self:typename(e.type)
     if op == "sizeof" then return self:sizeof(t, e.pos) end
+    if op == "alignof" then
+      self:sizeof(t, e.pos) -- (a complete type)
+      return self:alignof(t)
+    end
     if t.kind == "scalar" or t.dims or t.incomplete then
       throw(e.type.pos, "offsetof needs a struct or union type")
     end

@@ -71,7 +71,8 @@ for w in ([[struct union enum class typedef sizeof const volatile static extern
   char16_t char32_t __int8 __int16 __int32 __int64 inline register restrict
   __restrict constexpr mutable alignas _Alignas __attribute__ __declspec
   _Static_assert static_assert namespace template using public private
-  protected virtual operator friend typename offsetof defined]]):gmatch("%S+") do
+  protected virtual operator friend typename offsetof defined alignof _Alignof
+  __alignof__ __alignof]]):gmatch("%S+") do
   keywords[w] = true
 end
 
@@ -328,6 +329,10 @@ local grammar = {
           + tok "(" * now(expect(V "Expr", "an expression")) * expect(tok ")", "')'")
           + node("sizeof", Cg(Cc "sizeof", "op") * kw "sizeof" * expect(tok "(", "'(' (sizeof takes a type)")
                  * Cg(expect(V "TypeName", "a type name"), "type") * expect(tok ")", "')'"))
+          + node("alignof", Cg(Cc "alignof", "op")
+                 * (kw "alignof" + kw "_Alignof" + kw "__alignof__" + kw "__alignof")
+                 * expect(tok "(", "'('") * Cg(expect(V "TypeName", "a type name"), "type")
+                 * expect(tok ")", "')'"))
           + node("offsetof", Cg(Cc "offsetof", "op") * kw "offsetof" * expect(tok "(", "'('")
                  * Cg(expect(V "TypeName", "a type name"), "type") * expect(tok ",", "','")
                  * Cg(Ct(expect(Word, "a member name") * (tok "." * expect(Word, "a member name"))^0)
