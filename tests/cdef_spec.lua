@@ -560,6 +560,8 @@ describe("shm.cdef", function()
         "cdef:2:1: static assertion failed" },
       { "struct A { int x; }; 42", "cdef:1:22: expected a declaration, found '42'" },
       { "struct A { int x;", "cdef:1:18: expected '}' or a member declaration, found end of input" },
+      { "struct A { int x; };\0", "cdef:1:21: expected a declaration, found byte 0x00" },
+      { "int \xC3\xA9t\xC3\xA9;", "cdef:1:5: expected ';', found byte 0xC3" },
       { "struct { int x; };\nstruct;", "cdef:2:7: expected a tag name or '{'" },
       { "int x = ;", "cdef:1:9: expected an expression, found ';'" },
       { "struct A { int x; } a = { 1 };", "cdef:1:23: aggregate initializers are not supported" },

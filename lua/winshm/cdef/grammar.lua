@@ -44,6 +44,7 @@ local tokpat = C(name + R "09" * idchar^0 + P "::" + P "<<" + P ">>" + 1)
 local function describe(s, i)
   local t = lpeg.match(sp * tokpat, s, i)
   if t == nil then return "end of input" end
+  if t:find("^[%c\128-\255]") then return ("byte 0x%02X"):format(t:byte()) end
   return "'" .. t .. "'"
 end
 
