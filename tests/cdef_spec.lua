@@ -166,6 +166,13 @@ describe("shm.cdef", function()
       assert.truthy(r.notes[1]:find("pop.*without a matching push"))
     end)
 
+    it("reads #pragma pack with comments and continued lines", function()
+      local r = specs("#pragma pack(push, /* a\n comment */ 2) // why\nstruct A { char c; };\n"
+        .. "#pragma pack(pop)\n#pragma pack( \\\n 4)\nstruct B { char c; };")
+      assert.equal(2, r.A.spec.pack)
+      assert.equal(4, r.B.spec.pack)
+    end)
+
     it("applies the pack in force at a struct's closing brace", function()
       local r = specs "struct S { char c;\n#pragma pack(1)\n int i; };"
       assert.equal(1, r.S.spec.pack)

@@ -213,7 +213,7 @@ local grammar = {
        + V "Declaration" + tok ";",
 
   Pragma = node("pragma", tok "#" * hs^0 * "pragma" * -idchar
-                * Cg(Pos, "tpos") * Cg(C((1 - nl)^0), "text")),
+                * Cg(Pos, "tpos") * Cg(C((comment + P "\\" * nl + (1 - nl))^0), "text")),
   StaticAssert = node("static_assert",
     (kw "static_assert" + kw "_Static_assert") * sp * #P "("
     * Cg(Pos, "tpos") * Cg(C(Balanced), "text") * expect(tok ";", "';'")),
