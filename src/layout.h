@@ -13,6 +13,7 @@
 #include "winshm.h"
 
 #define WSHM_MAXDIMS    8       /* dimensions of one array field */
+#define WSHM_MAXFIELDS  60000   /* a view caches one child per field */
 #define WSHM_HITS       32      /* entries of a layout's lookup cache */
 #define WSHM_MAXSIZE    ((uint64_t)INT64_MAX)   /* largest layout size */
 

@@ -2,7 +2,8 @@
 ** view.c -- views: fields of a mapped region read and written through a
 ** layout.  Struct views get the metatable of their layout, whose __index
 ** and __newindex are C closures over the layout's field table (a field
-** lookup is one rawget); array views share one metatable.  Child views
+** lookup is a probe of a small cache, else one rawget); array views share
+** one metatable.  Child views
 ** (nested structs, arrays, rows, struct elements) are cached in their
 ** parent, so repeated access allocates nothing.
 */
