@@ -294,6 +294,26 @@ describe("views", function()
       assert.is_nil(next_elem(v.arr, 4))
     end)
 
+    it("resolve scalar fields for atomics by dotted paths", function()
+      local k <close>, v = region(S)
+      v.u.i = 4
+      assert.equal(4, shm.atomic_add(v, "u.i", 1))
+      assert.equal(5, v.u.i)
+      assert.matches("field .y. of layout .Vec3.: atomic operations need an integer field",
+        err(shm.atomic_load, v.pos, "y"))
+      assert.matches("no field 'pos.w' in layout 'State'",
+        err(shm.atomic_load, v, "pos.w"), 1, true)
+      assert.matches("field 'arr' of layout 'State' is not a scalar",
+        err(shm.atomic_load, v, "arr"), 1, true)
+      assert.matches("field 'pos' of layout 'State' is not a scalar",
+        err(shm.atomic_load, v, "pos"), 1, true)
+      assert.matches("field 'tick' of layout 'State' is not a struct",
+        err(shm.atomic_load, v, "tick.x"), 1, true)
+      assert.matches("field 'pts' of layout 'State' is not a struct",
+        err(shm.atomic_load, v, "pts.x"), 1, true)
+      assert.matches("struct view expected", err(shm.atomic_load, v.arr, 1), 1, true)
+    end)
+
     it("cost no garbage in long loops over scalars", function()
       local k <close>, v = region(shm.struct { { "n", "u32" }, { "pos", Vec },
         { "a", "u16", 100000 }, { "p", Vec, 10000 } })
