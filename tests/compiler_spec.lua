@@ -110,8 +110,9 @@ local function differential(abi, nodes)
   return table.concat(report, "\n\n")
 end
 
-local function random_nodes(abi, n)
-  local next_node = G.generator(SEED + #abi, { abi = abi, prefix = "R" .. abi .. "_" })
+local function random_nodes(abi, n, prefix, nopacked)
+  local next_node = G.generator(SEED + #abi, { abi = abi, prefix = prefix or "R" .. abi .. "_",
+                                               nopacked = nopacked })
   local list = {}
   for i = 1, n do list[i] = next_node() end
   return list
@@ -215,4 +216,35 @@ describe("the differential harness", function()
       assert.are.same(x, y)
     end
   end)
+end)
+
+describe("shm.cdef agrees with the C compiler", function()
+  for _, abi in ipairs({ "sysv", "windows" }) do
+    it(("on the C declarations of %d random layouts, abi = %q"):format(COUNT[abi] // 2, abi), function()
+      local why = missing(abi)
+      if why then return pending(why) end
+      if type(shm.cdef) ~= "function" then return pending("shm.cdef is not available") end
+      -- the declarations differential() compiles (explicit offsets and sizes
+      -- come from shm.struct), read back through shm.cdef
+      local report = {}
+      local built = build_all(random_nodes(abi, COUNT[abi] // 2, "C" .. abi .. "_", true), report)
+      assert(#report == 0, table.concat(report, "\n\n"))
+      local decls = G.c_types(built)
+      local ok, defs = pcall(shm.cdef, decls, { abi = abi })
+      assert(ok, "shm.cdef refused the declarations: " .. tostring(defs))
+      local all, seen, byname = {}, {}, {}
+      for _, n in ipairs(built) do G.closure(n, all, seen) end
+      for _, n in ipairs(all) do
+        n.layout = defs[n.name]
+        assert(n.layout, "shm.cdef gave no layout for " .. n.kind .. " " .. n.name)
+        byname[n.name] = n
+      end
+      local cc = C.for_abi[abi]
+      local bad, out = failed_checks(cc, G.c_prelude .. decls .. "\n" .. G.c_asserts(shm, all) .. "\n")
+      assert(bad, out)
+      assert(#bad == 0, #bad > 0 and failure_report(bad, cc, ("%q"):format(abi), function(name)
+        return ("-- %s to shm.cdef:\n%s"):format(name, G.c_types({ byname[name] }))
+      end))
+    end)
+  end
 end)
