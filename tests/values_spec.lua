@@ -17,7 +17,7 @@ local RANDOM = 60
 local MAXLEAVES = 400
 
 -- ---------------------------------------------------------------- layouts
-local function node(kind, name, fields, opts)
+local function decl(kind, name, fields, opts)
   local n = { kind = kind, name = name, fields = {} }
   for i, f in ipairs(fields) do
     n.fields[i] = { name = f[1], type = f[2], count = f[3], gap = f.gap, skew = f.skew }
@@ -37,28 +37,28 @@ local function hand_written()
   ints[#ints + 1] = { "d", "double", 9 }
   ints[#ints + 1] = { "b", "bool", 2 }
   ints[#ints + 1] = { "single", "i64" }
-  list[#list + 1] = node("struct", "Vextremes", ints)
+  list[#list + 1] = decl("struct", "Vextremes", ints)
   -- strings of every width, some exactly full (no terminator)
-  list[#list + 1] = node("struct", "Vtext", {
+  list[#list + 1] = decl("struct", "Vtext", {
     { "c1", "char", 1 }, { "c2", "char", 2 }, { "c5", "char", 5 }, { "c32", "char", 32 },
     { "tag", "u8" }, { "h1", "char16_t", 1 }, { "h2", "char16_t", 2 }, { "h7", "char16_t", 7 },
     { "h33", "char16_t", 33 }, { "q3", "char32_t", 3 }, { "q9", "char32_t", 9 },
     { "w6", "wchar_t", 6 }, { "w1", "wchar_t", 1 }, { "raw", "unsigned char", 4 },
     { "sraw", "int8_t", 3 } })
   -- unaligned members under pack(1), an explicit offset, nested and arrays of structs
-  local inner = node("struct", "Vinner", { { "c", "char", 3 }, { "d", "double" },
+  local inner = decl("struct", "Vinner", { { "c", "char", 3 }, { "d", "double" },
     { "h", "u16", { 2, 2 } } })
-  local packed = node("struct", "Vpacked", { { "c", "u8" }, { "d", "double" },
+  local packed = decl("struct", "Vpacked", { { "c", "u8" }, { "d", "double" },
     { "q", "u64", gap = 3 }, { "s", inner }, { "ss", inner, 2 }, { "w", "char16_t", 3 },
     { "l", "long" } }, { pack = 1 })
   list[#list + 1] = packed
   -- a Windows struct read anywhere: 4-byte long, UTF-16 wchar_t, pack(4)
-  list[#list + 1] = node("struct", "Vtelemetry", { { "version", "int32_t" },
+  list[#list + 1] = decl("struct", "Vtelemetry", { { "version", "int32_t" },
     { "time", "double" }, { "ticks", "uint64_t" }, { "driver", "wchar_t", 33 },
     { "speed", "float" }, { "lap", "long", 8 }, { "ulaps", "unsigned long", 7 },
     { "names", "wchar_t", { 2, 5 } }, { "fuel", "double" } },
     { pack = 4, abi = "windows" })
-  list[#list + 1] = node("struct", "Vgrid", { { "n", "int" },
+  list[#list + 1] = decl("struct", "Vgrid", { { "n", "int" },
     { "cells", inner, { 2, 3 } }, { "p", packed }, { "m", "f32", { 2, 2, 2 } } },
     { align = 32, extra = 2 })
   return list

@@ -264,8 +264,8 @@ function G.c_decl(node, fixed)
   for i, f in ipairs(node.fields) do
     local t = type(f.type) == "table" and f.type.kind .. " " .. f.type.name
       or G.c_type(f.type, node.abi, fixed)
-    local attr = f.packed and " __attribute__((packed))" or ""
-    local member = ("%s %s%s%s;"):format(t, f.name, c_dims(f.count), attr)
+    local packed = f.packed and " __attribute__((packed))" or ""
+    local member = ("%s %s%s%s;"):format(t, f.name, c_dims(f.count), packed)
     if f.gap and f.gap_bytes > 0 then
       local gap = ("char _gap%d[%d];"):format(i, f.gap_bytes)
       if kw == "union" then

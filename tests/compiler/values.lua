@@ -230,8 +230,15 @@ static void *map (const char *name, size_t size) {
     main[#main + 1] = ("  { %s *p = map(argv[%d], sizeof *p); if (w) write_%d(p); else check_%d(p); }")
       :format(T, i + 1, i, i)
   end
-  out[#out + 1] = ("int main (int argc, char **argv) {\n  int w;\n  if (argc != %d) { fprintf(stderr, \"usage: write|check name...\\n\"); return 2; }\n  w = strcmp(argv[1], \"write\") == 0;\n%s\n  return fails ? 1 : 0;\n}\n")
-    :format(#nodes + 2, table.concat(main, "\n"))
+  out[#out + 1] = ([[
+int main (int argc, char **argv) {
+  int w;
+  if (argc != %d) { fprintf(stderr, "usage: write|check name...\n"); return 2; }
+  w = strcmp(argv[1], "write") == 0;
+%s
+  return fails ? 1 : 0;
+}
+]]):format(#nodes + 2, table.concat(main, "\n"))
   return table.concat(out, "\n")
 end
 
