@@ -165,6 +165,33 @@ describe("layouts agree with the C compiler", function()
       end))
   end)
 
+  it("refuses an explicit size that is not a multiple of the alignment, or rounds it up as the compiler does",
+    function()
+      local why = missing("sysv")
+      if why then return pending(why) end
+      -- C has no struct of size 20 and alignment 8: `union { struct {...};
+      -- char _size[20]; }` is 24 bytes, and an array of them steps by 24
+      local ok, odd = pcall(shm.struct, { name = "Odd", abi = "sysv", size = 20,
+                                          { "d", "double" }, { "c", "char" } })
+      if not ok then
+        assert.matches("size", odd)
+        return
+      end
+      local node = { kind = "struct", name = "Odd", abi = "sysv", extra = 0, size_n = 20, layout = odd,
+                     fields = { { name = "d", type = "double" }, { name = "c", type = "char" } } }
+      local holder = { kind = "struct", name = "Holder", abi = "sysv",
+                       fields = { { name = "c", type = "char" }, { name = "a", type = node, count = 2 },
+                                  { name = "t", type = "char" } } }
+      G.build(shm, holder)
+      local src = G.c_prelude .. G.c_types({ holder }) .. "\n" .. G.c_asserts(shm, { node, holder }) .. "\n"
+      local bad, out = failed_checks("gcc", src)
+      assert(bad, out)
+      assert(#bad == 0, #bad > 0 and failure_report(bad, "gcc", '"sysv"', function(name)
+        return name == "Odd" and "-- Odd in Lua:\n" .. G.lua_source(node) .. "\n-- in C:\n" .. G.c_types({ node })
+          or "-- Holder in Lua:\n" .. G.lua_source(holder)
+      end))
+    end)
+
   it("long and wchar_t differ between the ABIs as the compilers say", function()
     local function one(abi, t)
       return shm.sizeof(shm.struct { { "x", t }, abi = abi })
