@@ -57,10 +57,9 @@ local function failed_checks(cc, src)
     local name, what, path = b.label:match("^(%S+) ([%a.]+)%(?([^)]*)%)?$")
     local T = (kinds[name] or "struct") .. " " .. name
     b.name = name
-    checks[i] = { c = (what == "offsetof" or what == "fields.offset")
-                    and ("offsetof(%s, %s)"):format(T, path)
+    checks[i] = { c = what:find("offset") and ("offsetof(%s, %s)"):format(T, path)
                   or what == "fields.size" and ("sizeof(((%s *)0)->%s)"):format(T, path)
-                  or what == "sizeof" and ("sizeof(%s)"):format(T)
+                  or what:find("size") and ("sizeof(%s)"):format(T)
                   or ("_Alignof(%s)"):format(T) }
   end
   local _, rout = C.compile(cc, decls .. "\n#line 1000000\n" .. G.c_reveal(checks) .. "\n")

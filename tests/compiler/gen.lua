@@ -318,6 +318,16 @@ function G.checks(shm, node)
     end
   end
   walk(node, "")
+  -- what tostring(layout) says: "size N, align N" and "name...;  /* offset N */"
+  local text = tostring(L)
+  local function said(pat) return tonumber(text:match(pat)) or -1 end
+  list[#list + 1] = { what = "tostring.size", n = said("size (%d+)"), c = ("sizeof(%s)"):format(T) }
+  list[#list + 1] = { what = "tostring.align", n = said("align (%d+)"), c = ("_Alignof(%s)"):format(T) }
+  for _, f in ipairs(node.fields) do
+    list[#list + 1] = { what = "tostring.offset", path = f.name,
+                        n = said("[%s*]" .. f.name .. "[%[%]%d]*;%s*/%*%s*offset (%d+)"),
+                        c = ("offsetof(%s, %s)"):format(T, f.name) }
+  end
   -- what shm.fields says of each member
   for _, f in ipairs(shm.fields(L)) do
     list[#list + 1] = { what = "fields.offset", path = f.name, n = f.offset,
