@@ -55,10 +55,17 @@ G.scalars = {
 G.scalar = {}
 for _, s in ipairs(G.scalars) do G.scalar[s.name] = s end
 
+-- The ABI "native" (or no abi) means where this runs.
+G.native = package.config:sub(1, 1) == "\\" and "windows" or "sysv"
+function G.abi(abi)
+  if abi == nil or abi == "native" then return G.native end
+  return abi
+end
+
 -- Size (= alignment) of scalar type name t under abi.
 function G.scalar_size(t, abi)
   local s = G.scalar[t]
-  return abi == "windows" and s.wsize or s.size
+  return G.abi(abi) == "windows" and s.wsize or s.size
 end
 
 -- -------------------------------------------------------------- randomness
@@ -241,11 +248,13 @@ end
 
 -- The C spelling of scalar t in a layout of abi.  With fixed, the types
 -- whose size depends on the ABI are spelled with a fixed size (so that a
--- compiler for another ABI lays the struct out as abi's compiler would).
-local FIXED = { ["long"] = "int32_t", ["unsigned long"] = "uint32_t", wchar_t = "char16_t" }
+-- compiler for the other ABI lays the struct out as abi's compiler would).
+local FIXED = {
+  windows = { ["long"] = "int32_t", ["unsigned long"] = "uint32_t", wchar_t = "char16_t" },
+  sysv = { ["long"] = "int64_t", ["unsigned long"] = "uint64_t", wchar_t = "char32_t" },
+}
 function G.c_type(t, abi, fixed)
-  if fixed and abi == "windows" and FIXED[t] then return FIXED[t] end
-  return G.scalar[t].c
+  return fixed and FIXED[G.abi(abi)][t] or G.scalar[t].c
 end
 
 -- C declaration of one node (its parts must come first); fixed: as for
