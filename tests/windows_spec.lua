@@ -191,6 +191,33 @@ describe("Win32 regions #windows", function()
       assert.is_false(exists(name))
     end)
 
+    it("vanishes when every holder is killed (TerminateProcess)", function()
+      local name = H.name("killed")
+      local holders = {}
+      for i = 1, 2 do
+        holders[i] = H.spawn([[
+          local shm = require "winshm"
+          local l = assert(shm.get_or_create(arg[1], 4096))
+          l:write_bytes(0, "alive")
+          while true do end  -- hold it until killed
+        ]], name, i)
+        assert.is_number(holders[i].pid)
+      end
+      local l = H.until_true(function() return shm.open(name, 5) end, 20)
+      assert.truthy(l, "no holder created " .. name)
+      assert.equal("alive", l:read_bytes(0, 5))
+      l:close()
+      for _, h in ipairs(holders) do assert.truthy(h:kill()) end
+      for _, h in ipairs(holders) do
+        local ok, out = h:wait(20)
+        assert.is_not_nil(ok, out)  -- ended (taskkill /F's exit code varies)
+      end
+      assert.is_false(exists(name))
+      l = assert(shm.create(name, 64))  -- the name is free, and it is new
+      assert.equal(("\0"):rep(5), l:read_bytes(0, 5))
+      l:close()
+    end)
+
     it("remove() succeeds on an existing name, which lives on while held", function()
       local name = H.name("rm")
       local l = assert(shm.create(name, 64))
