@@ -19,14 +19,15 @@ local function quote(s)
 end
 H.quote = quote
 
--- A fresh temporary path (Windows' tmpnam gives "\\sN." at the drive root).
+-- A fresh temporary path.  On Windows not tmpnam's ("\\sN." at the drive
+-- root, and the same sequence in every process): a unique name in %TEMP%.
 local function tmpname()
-  local path = os.tmpname()
-  if H.windows and not path:find("^%a:") then
-    path = os.getenv("TEMP") .. "\\" .. path:gsub("^[/\\]+", "")
+  if H.windows then
+    return os.getenv("TEMP") .. "\\" .. H.name("tmp") .. ".tmp"
   end
-  return path
+  return os.tmpname()
 end
+H.tmpname = tmpname
 
 local function tmpfile(src)
   local path = tmpname()
