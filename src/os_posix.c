@@ -122,11 +122,11 @@ static void pause_briefly (void) {
   nanosleep(&ts, NULL);
 }
 
-/* Does 'path' still name the object open on fd? */
-static int samefile (int fd, const char *path) {
-  struct stat a, b;
-  return fstat(fd, &a) == 0 && stat(path, &b) == 0
-         && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+/* Does 'path' still name the object open on fd?  Leaves fd's stat in a. */
+static int samefile (int fd, const char *path, struct stat *a) {
+  struct stat b;
+  return fstat(fd, a) == 0 && stat(path, &b) == 0
+         && a->st_dev == b.st_dev && a->st_ino == b.st_ino;
 }
 
 /*
@@ -134,7 +134,8 @@ static int samefile (int fd, const char *path) {
 ** name if it still leads to this object.
 */
 static void unlink_locked (int fd, const char *path) {
-  if (samefile(fd, path))
+  struct stat st;
+  if (samefile(fd, path, &st))
     unlink(path);
 }
 
@@ -160,9 +161,9 @@ static int map (wshm_region *r, int fd, uint64_t size, int writable,
   }
   p = mmap(NULL, (size_t)size, prot, MAP_SHARED, fd, 0);
   if (p == MAP_FAILED) {
-    int en = errno;
-    wshm_os_seterr(e, en == ENOMEM ? WSHM_ETOOLARGE : kind, en, "map",
-                   path + sizeof(SHMDIR) - 1);
+    int en = errno;  /* EINVAL: the length is more than mmap can take */
+    wshm_os_seterr(e, (en == ENOMEM || en == EINVAL) ? WSHM_ETOOLARGE : kind,
+                   en, "map", path + sizeof(SHMDIR) - 1);
     return 0;
   }
   r->base = (unsigned char *)p;
@@ -238,10 +239,10 @@ static int create (wshm_region *r, const char *path, const wshm_ropts *o,
 static int remove_if_stale (const char *path) {
   struct stat st;
   int rc = EXISTS;
-  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0)
     return errno == ENOENT ? RETRY : EXISTS;
-  if (fstat(fd, &st) == 0 && (st.st_mode & MANAGED)
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & MANAGED)
       && flock(fd, LOCK_EX | LOCK_NB) == 0) {
     unlink_locked(fd, path);
     rc = RETRY;
@@ -258,14 +259,18 @@ static int open_existing (wshm_region *r, const char *path, int writable,
                           const wshm_ropts *o, wshm_err *e) {
   const char *name = path + sizeof(SHMDIR) - 1;
   struct stat st;
-  int fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NOFOLLOW);
+  int en;
+  /* O_NONBLOCK: a FIFO planted under the name must not hang the open */
+  int fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NOFOLLOW
+                      | O_NONBLOCK);
   if (fd < 0) {
     if (errno == ENOENT) return ABSENT;
     wshm_os_seterr(e, WSHM_EOPEN, errno, "open", name);
     return FAILED;
   }
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    wshm_os_seterr(e, WSHM_EOPEN, errno ? errno : EINVAL, "open", name);
+  en = fstat(fd, &st) != 0 ? errno : S_ISREG(st.st_mode) ? 0 : EINVAL;
+  if (en != 0) {  /* EINVAL: a directory, FIFO, ... under the name */
+    wshm_os_seterr(e, WSHM_EOPEN, en, "open", name);
     close(fd);
     return FAILED;
   }
@@ -281,7 +286,7 @@ static int open_existing (wshm_region *r, const char *path, int writable,
     close(fd);
     return FAILED;
   }
-  if (!samefile(fd, path) || fstat(fd, &st) != 0) {
+  if (!samefile(fd, path, &st)) {
     close(fd);
     return RETRY;
   }

@@ -160,7 +160,7 @@ describe("regions", function()
         local shm = require "winshm"
         assert(shm.open(..., 8))
       ]], name)
-      assert.is_false(ok)
+      assert.is_falsy(ok)
       assert.matches("OpenMapping: cannot open '" .. name .. "'", out, 1, true)
       assert.matches("(ENOENT)", out, 1, true)
     end)
