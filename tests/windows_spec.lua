@@ -420,28 +420,43 @@ describe("Win32 regions #windows", function()
 
   describe("interop with a plain Win32 program", function()
     local rawmap = H.quote((os.getenv("WINSHM_WINBIN") or "build\\win64") .. "\\rawmap.exe")
+    -- struct record of tests/win/rawmap.c, declared for the Windows ABI
+    local RECORD = [[
+      local Record = shm.struct {
+        { "magic", "uint32_t" }, { "value", "int32_t" }, { "ratio", "double" },
+        { "text", "wchar_t", 16 }, { "answer", "uint32_t" }, { "reply", "wchar_t", 16 },
+        name = "record", abi = "windows" }
+    ]]
+
+    it("the record layout agrees with mingw-w64's struct", function()
+      local Record = load("local shm = ... " .. RECORD .. " return Record")(shm)
+      assert.equal(88, shm.sizeof(Record))
+      assert.equal(16, shm.offsetof(Record, "text"))
+      assert.equal(48, shm.offsetof(Record, "answer"))
+      assert.equal(52, shm.offsetof(Record, "reply"))
+    end)
 
     it("winshm.exe reads a mapping the program made, and answers", function()
       local name = "Local\\" .. H.name("raw")
       local srv = background(rawmap .. ' serve ' .. name)
-      local ok, out = H.run(UTF16 .. [[
+      local ok, out = H.run([[
         local shm = require "winshm"
+        ]] .. RECORD .. [[
         local l
         for _ = 1, 2000 do
-          l = shm.open_existing(arg[1], 100)
-          if l and string.unpack("<I4", l:read_bytes(0, 4)) == 0x4D485357 then break end
+          l = shm.open_existing(arg[1], Record)
+          if l and l:get().magic == 0x4D485357 then break end
           if l then l:close(); l = nil end
           local t = os.clock() + 0.01
           repeat until os.clock() >= t
         end
         assert(l, "no mapping from rawmap")
-        local magic, value, ratio = string.unpack("<I4i4d", l:read_bytes(0, 16))
-        local text = from16(l:read_bytes(16, 32))
-        io.write(("%08x %d %g %s %d"):format(magic, value, ratio, text, l:size()))
-        local small, err = shm.open(arg[1], 8192)
+        local v = l:get_mut()
+        io.write(("%08x %d %g %s %d"):format(v.magic, v.value, v.ratio, v.text, l:size()))
+        local _, err = shm.open(arg[1], 8192)
         io.write(" ", err.kind)
-        l:write_bytes(52, to16("merci \u{263A}"))
-        l:write_bytes(48, string.pack("<I4", 4242))
+        v.reply = "merci \u{263A}"
+        v.answer = 4242
         l:close()
       ]], name)
       assert.is_true(ok, out)
@@ -452,16 +467,21 @@ describe("Win32 regions #windows", function()
     end)
 
     it("the program reads a mapping winshm made, and answers", function()
+      local Record = load("local shm = ... " .. RECORD .. " return Record")(shm)
       local name = "Local\\" .. H.name("raw")
-      local l = assert(shm.create(name, 100))
-      l:write_bytes(16, to16("h\u{E9}llo w\u{F6}rld \u{263A}"))
-      l:write_bytes(0, string.pack("<I4i4d", 0x4D485357, -42, 3.5))
+      local l = assert(shm.create(name, Record, { size = 100 }))
+      local v = l:get_mut()
+      shm.write(v, { magic = 0x4D485357, value = -42, ratio = 3.5,
+                     text = "h\u{E9}llo w\u{F6}rld \u{263A}" })
+      -- the same UTF-16LE bytes as the C compiler's L"..." literal
+      assert.equal(to16("h\u{E9}llo w\u{F6}rld \u{263A}"), l:read_bytes(16, 28))
       local p = assert(io.popen('"' .. rawmap .. ' check ' .. name .. ' 2>&1"'))
       local out = p:read("a")
       local ok = p:close()
       assert.is_true(ok, out)
       assert.matches("magic 4d485357 value -42 ratio 3.5 text ok", out, 1, true)
-      assert.equal(4343, string.unpack("<I4", l:read_bytes(48, 4)))
+      assert.equal(4343, v.answer)
+      assert.equal("d'accord", v.reply)
       assert.equal("d'accord", from16(l:read_bytes(52, 32)))
       l:close()
     end)
