@@ -65,6 +65,32 @@ describe("Win32 regions #windows", function()
     return false
   end
 
+  describe("winshm.exe", function()
+    it("has LPeg and re built in, and the Lua parts of winshm", function()
+      local ok, out = H.run([[
+        local lpeg, re = require "lpeg", require "re"
+        local words = re.compile("{%a+} (' ' {%a+})*")
+        io.write(lpeg.match(lpeg.C(lpeg.R("09")^1), "2026x"), " ",
+                 table.concat({ words:match("hello wide world") }, ","), " ",
+                 type(package.preload["winshm.cdef"]), " ",
+                 tostring(package.loaded.winshm ~= nil or require("winshm") ~= nil))
+      ]])
+      assert.is_true(ok, out)
+      assert.equal("2026 hello,wide,world function true", out)
+    end)
+
+    it("declares C structs with shm.cdef (LPeg inside the host)", function()
+      if not shm.cdef then pending("no shm.cdef in this build") return end
+      local ok, out = H.run([[
+        local shm = require "winshm"
+        local t = shm.cdef("typedef struct { long lap; wchar_t who[8]; } Car;")
+        io.write(shm.sizeof(t.Car), " ", shm.offsetof(t.Car, "who"))
+      ]])
+      assert.is_true(ok, out)
+      assert.equal("20 4", out)
+    end)
+  end)
+
   describe("names", function()
     it("passes Local\\ through: the same object as the bare name", function()
       local base = H.name("local")
