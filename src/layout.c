@@ -214,6 +214,19 @@ static void gettype (compiler *c, int i, wshm_field *f) {
                luaL_typename(L, -1));
 }
 
+static int codeof (int kind, size_t size) {
+  int lg = size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : 3;
+  switch (kind) {
+    case WK_INT: return WC_I8 + lg;
+    case WK_UINT: return WC_U8 + lg;
+    case WK_FLOAT: return WC_F32;
+    case WK_DOUBLE: return WC_F64;
+    case WK_BOOL: return WC_BOOL;
+    case WK_STRUCT: return WC_STRUCT;
+    default: return WC_TEXT;
+  }
+}
+
 /* Sizes, strides and levels of f from its dims; raises on overflow. */
 static void measure (compiler *c, int i, wshm_field *f) {
   uint64_t sz = f->esize;
@@ -225,6 +238,7 @@ static void measure (compiler *c, int i, wshm_field *f) {
     sz *= f->dims[k];
   }
   f->size = (size_t)sz;
+  f->code = codeof(f->kind, f->esize);
   f->nlevels = f->ndims;
   if (wshm_istext(f->kind) && f->ndims > 0)
     f->nlevels--;  /* the last dimension is the string's length */
@@ -358,8 +372,9 @@ static int newlayout (lua_State *L, int isunion) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 1);
   n = (lua_Integer)lua_rawlen(L, 1);
-  if (n > 100000)
-    luaL_error(L, "a layout may have at most 100000 fields");
+  if (n > WSHM_MAXFIELDS)
+    luaL_error(L, "a layout may have at most %d fields, got %I",
+               WSHM_MAXFIELDS, n);
   c.L = L;
   c.lay = (wshm_layout *)lua_newuserdatauv(L, sizeof(wshm_layout)
             + (size_t)(n > 0 ? n - 1 : 0) * sizeof(wshm_field), 4);
@@ -462,7 +477,14 @@ static int l_offsetof (lua_State *L) {
   return 1;
 }
 
-/* shm.fields: {name=, type=, offset=, size=, count=, dims=, layout=}. */
+/*
+** shm.fields: one table per field in declaration order, with name, type
+** (the C type name, or a nested layout's name / "struct" / "union"),
+** offset and size in bytes, count (the total number of elements: 1 for a
+** single value, the product of the dimensions for an array, characters
+** included for text), dims (the declared dimensions, arrays only) and
+** layout (the nested layout, struct fields only).
+*/
 static int l_fields (lua_State *L) {
   const wshm_layout *lay = checklayout(L, 1);
   int i, k;

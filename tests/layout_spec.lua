@@ -326,6 +326,22 @@ describe("layouts", function()
         err(shm.struct, { name = 5, { "a", "int" } }), 1, true)
     end)
 
+    it("take many fields, up to a limit", function()
+      local spec, one = {}, shm.struct { { "x", "u8" } }
+      for i = 1, 60000 do spec[i] = { "f" .. i, i % 2 == 0 and "u8" or one } end
+      local big = shm.struct(spec)
+      assert.equal(60000, shm.sizeof(big))
+      local k <close> = assert(shm.create(H.name("many"), big))
+      local v = k:get_mut()
+      v.f59999.x = 7
+      v.f60000 = 8
+      assert.equal(7, v.f59999.x)
+      assert.equal(8, shm.read(v).f60000)
+      spec[60001] = { "f60001", "u8" }
+      assert.matches("a layout may have at most 60000 fields, got 60001",
+        err(shm.struct, spec), 1, true)
+    end)
+
     it("reject sizes that overflow", function()
       assert.matches("field 'big' of layout 'O': the array is too large",
         err(shm.struct, { name = "O", { "big", "double", 2 ^ 62 // 1 } }), 1, true)
