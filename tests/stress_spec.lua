@@ -153,7 +153,7 @@ local function leftovers(prefix)
 end
 
 describe("stress", function()
-  it(("%d processes racing on three names for %d s: one creator per lifetime"):format(
+  it(("%d processes racing on three names for %d s: one creator per lifetime #posix"):format(
       PROCS, SECONDS), function()
     local prefix = H.name("race")
     local procs = {}
@@ -195,7 +195,7 @@ describe("stress", function()
     end
   end, { "posix" })
 
-  it("processes killed at random points leave every name reusable", function()
+  it("processes killed at random points leave every name reusable #posix", function()
     local prefix = H.name("kill")
     local rounds = 3
     for round = 1, rounds do
@@ -262,7 +262,7 @@ describe("stress", function()
     m:close()
   end)
 
-  it("mutexes stay usable when lockers are killed at random points", function()
+  it("mutexes stay usable when lockers are killed at random points #posix", function()
     if not shm.mutex then
       pending("shm.mutex is not in this build of winshm")
       return
