@@ -582,3 +582,40 @@ describe("the tools' documentation", function()
     assert.equal("", out)
   end)
 end)
+
+describe("winshm.tools.format", function()
+  local format = require "winshm.tools.format"
+
+  it("shows values as C would print them", function()
+    assert.equal("42", format.value(42, "int32_t"))
+    assert.equal("-5", format.value(-5, "int64_t"))
+    assert.equal("18446744073709551615", format.value(-1, "uint64_t"))
+    assert.equal("9223372036854775808", format.value(math.mininteger, "unsigned long long"))
+    assert.equal("0.1", format.value(0.1, "float"))       -- not 0.100000001
+    assert.equal("3.0", format.value(3.0, "double"))
+    assert.equal("nan", format.value(0 / 0, "double"))
+    assert.equal("-inf", format.value(-math.huge, "float"))
+    assert.equal("true", format.value(true, "bool"))
+  end)
+
+  it("quotes strings on one line", function()
+    assert.equal('"a\\"b\\\\c\\n\\t\\000\\027"', format.quote('a"b\\c\n\t\0\27'))
+    assert.equal('"Zoë"', format.quote("Zoë"))
+  end)
+
+  it("expands nested tables and arrays into paths", function()
+    local lines = format.fields({ a = 1, s = { x = 2, y = { 3, 4 } }, m = { { 5, 6 }, { 7, 8 } } })
+    local got = {}
+    for i, l in ipairs(lines) do got[i] = l[1] .. "=" .. l[2] end
+    assert.same({ "a=1", "m[1][1]=5", "m[1][2]=6", "m[2][1]=7", "m[2][2]=8",
+                  "s.x=2", "s.y[1]=3", "s.y[2]=4" }, got)
+  end)
+
+  it("makes hexdump -C lines, collapsing repeats", function()
+    local lines = format.hexdump(("\0"):rep(48) .. "AB", 16, true)
+    assert.same({ "00000010", "*", "00000040" }, { lines[1][1], lines[2][1], lines[3][1] })
+    assert.equal("00000040  41 42" .. (" "):rep(45) .. "|AB|", lines[3][2])
+    assert.equal(3, #lines)
+    assert.equal(4, #format.hexdump(("\0"):rep(48) .. "AB", 0, false))
+  end)
+end)
