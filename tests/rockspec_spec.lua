@@ -54,7 +54,7 @@ describe("the rockspec #posix", function()
   it("is a builtin build for Lua 5.4", function()
     assert.equal("winshm", spec.package)
     assert.equal("builtin", spec.build.type)
-    assert.same({ "lua >= 5.4, < 5.5" }, spec.dependencies)
+    assert.same({ "lua >= 5.4, < 5.5", "lpeg" }, spec.dependencies)
   end)
 
   it("builds every portable and POSIX source on Unix", function()
