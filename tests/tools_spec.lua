@@ -3,9 +3,18 @@
 local shm = require "winshm"
 local H = require "helper"
 
+-- A temporary file name (Windows' os.tmpname gives one without a folder).
+local function tmpname()
+  local path = os.tmpname()
+  if H.windows and not path:find("^%a:") then
+    path = os.getenv("TEMP") .. "\\" .. path:gsub("^[/\\]+", "")
+  end
+  return path
+end
+
 -- Run `winshm ARGS...`; returns exit code, stdout, stderr.
 local function cli(...)
-  local out, err = os.tmpname(), os.tmpname()
+  local out, err = tmpname(), tmpname()
   local args = { H.quote(H.host) }
   for _, a in ipairs({ ... }) do args[#args + 1] = H.quote(tostring(a)) end
   local cmd = table.concat(args, " ") .. " >" .. H.quote(out) .. " 2>" .. H.quote(err)
@@ -21,7 +30,7 @@ local function cli(...)
 end
 
 local function tmpfile(text)
-  local p = os.tmpname()
+  local p = tmpname()
   local f = assert(io.open(p, "wb"))
   f:write(text)
   f:close()
@@ -233,7 +242,7 @@ describe_cli("winshm dump", function()
     end)
 
     it("reports a bad layout file in one line", function()
-      local missing = os.tmpname()
+      local missing = tmpname()
       os.remove(missing)
       local code, _, err = cli("dump", name, "--layout", missing)
       assert.equal(1, code)
@@ -315,7 +324,7 @@ describe_cli("winshm watch", function()
   it("stops at Ctrl-C (SIGINT) with status 0 #posix", function()
     local name = H.name("watchint")
     local l = assert(shm.create(name, 16))
-    local out = os.tmpname()
+    local out = tmpname()
     local _, _, code = os.execute(("timeout --preserve-status -s INT 0.5 %s watch %s > %s 2>&1")
       :format(H.quote(H.host), H.quote(name), H.quote(out)))
     local f = assert(io.open(out))
@@ -385,7 +394,7 @@ describe_cli("winshm watch", function()
         l:write_bytes(0, "Z")
         l:close()
       ]]):format(name))
-      local out = os.tmpname()
+      local out = tmpname()
       local cmd = ("%s watch %s --count 30 --hz 30"):format(H.quote(H.host), H.quote(name))
       os.execute(("script -qec %s /dev/null > %s"):format(H.quote(cmd), H.quote(out)))
       assert.truthy(writer:wait())
