@@ -18,7 +18,6 @@ local function cli(...)
   local args = { H.quote(H.host) }
   for _, a in ipairs({ ... }) do args[#args + 1] = H.quote(tostring(a)) end
   local cmd = table.concat(args, " ") .. " >" .. H.quote(out) .. " 2>" .. H.quote(err)
-  local _, _, code = os.execute(cmd)
   local function slurp(p)
     local f = assert(io.open(p, "rb"))
     local s = f:read("a")
@@ -26,7 +25,16 @@ local function cli(...)
     os.remove(p)
     return s
   end
-  return code, slurp(out), slurp(err)
+  if not H.windows then
+    local _, _, code = os.execute(cmd)
+    return code, slurp(out), slurp(err)
+  end
+  -- Windows' os.execute does not give the status: cmd.exe writes it
+  -- (!errorlevel!, delayed by /v:on); text output ends lines in CRLF.
+  local rc = tmpname()
+  os.execute('cmd /v:on /c "' .. cmd .. ' & echo !errorlevel!> ' .. H.quote(rc) .. '"')
+  local code = math.tointeger(tonumber(slurp(rc):match("%-?%d+")))
+  return code, (slurp(out):gsub("\r\n", "\n")), (slurp(err):gsub("\r\n", "\n"))
 end
 
 local function tmpfile(text)
@@ -267,11 +275,13 @@ describe_cli("winshm dump", function()
     it("refuses a region smaller than the layout", function()
       local small = H.name("small")
       local l = assert(shm.create(small, 8))
-      local code, _, err = cli("dump", small, "--layout", layout_file)
+      local big = tmpfile('return require("winshm").struct{ { "b", "uint8_t", 100000 } }')
+      local code, _, err = cli("dump", small, "--layout", big)
       assert.equal(1, code)
       assert_oneline_error("dump", err)
       assert.matches("has " .. l:size() .. " bytes", err, 1, true)
       l:close()
+      os.remove(big)
     end)
   end)
 
@@ -311,7 +321,7 @@ describe_cli("winshm watch", function()
     local name = H.name("watchraw")
     local l = assert(shm.create(name, 16))
     l:write_bytes(0, "abc")
-    local code, out, err = cli("watch", name, "--count", "3", "--hz", "50")
+    local code, out, err = cli("watch", name, "--count", "3", "--hz", "50", "--length", "16")
     assert.equal("", err)
     assert.equal(0, code)
     -- nothing changed: the first refresh only, with every line
