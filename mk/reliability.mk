@@ -57,7 +57,7 @@ test-valgrind: all
 	echo 'exec valgrind $(VG_OPTS) $(CURDIR)/$(B)/winshm "$$@"' >> $(VG_HOST)
 	chmod +x $(VG_HOST)
 	WINSHM_HOST=$(VG_HOST) LUA_CPATH="$(CURDIR)/$(B)/?.so;;" \
-	  WINSHM_STRESS_SECONDS=3 \
+	  WINSHM_STRESS_SECONDS=3 WINSHM_HOSTILE_ROUNDS=200 \
 	  LUA_INIT_5_4='collectgarbage("incremental", 0, 100, 10)' \
 	  $(REL_BUSTED) --lua=$(VG_HOST) tests
 	@bad=$$(grep -lE 'ERROR SUMMARY: [1-9]|definitely lost: [1-9]' $(VG_DIR)/logs/* || true); \
