@@ -208,7 +208,7 @@ describe("stress", function()
           local s = f and f:read("a")
           if f then f:close() end
           return s and s:find("ready", 1, true)
-        end, 30), "a victim did not start")
+        end, 120), "a victim did not start")
       end
       for _, v in ipairs(victims) do
         H.sleep(math.random() * 0.3)
@@ -245,7 +245,7 @@ describe("stress", function()
       local s = f and f:read("a")
       if f then f:close() end
       return s and s:find("locked", 1, true)
-    end, 30))
+    end, 120))
     local ok, why = m:lock(0)
     assert.is_false(ok)
     assert.equal("timeout", why)
@@ -278,7 +278,7 @@ describe("stress", function()
           local s = f and f:read("a")
           if f then f:close() end
           return s and s:find("ready", 1, true)
-        end, 30)
+        end, 120)
       end
       for _, v in ipairs(victims) do
         H.sleep(math.random() * 0.2)
