@@ -122,11 +122,11 @@ static void pause_briefly (void) {
   nanosleep(&ts, NULL);
 }
 
-/* Does 'path' still name the object open on fd? */
-static int samefile (int fd, const char *path) {
-  struct stat a, b;
-  return fstat(fd, &a) == 0 && stat(path, &b) == 0
-         && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+/* Does 'path' still name the object open on fd?  Leaves fd's stat in a. */
+static int samefile (int fd, const char *path, struct stat *a) {
+  struct stat b;
+  return fstat(fd, a) == 0 && stat(path, &b) == 0
+         && a->st_dev == b.st_dev && a->st_ino == b.st_ino;
 }
 
 /*
@@ -134,7 +134,8 @@ static int samefile (int fd, const char *path) {
 ** name if it still leads to this object.
 */
 static void unlink_locked (int fd, const char *path) {
-  if (samefile(fd, path))
+  struct stat st;
+  if (samefile(fd, path, &st))
     unlink(path);
 }
 
@@ -285,7 +286,7 @@ static int open_existing (wshm_region *r, const char *path, int writable,
     close(fd);
     return FAILED;
   }
-  if (!samefile(fd, path) || fstat(fd, &st) != 0) {
+  if (!samefile(fd, path, &st)) {
     close(fd);
     return RETRY;
   }

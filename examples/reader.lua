@@ -1,0 +1,30 @@
+-- reader.lua [NAME]: opens the region read-only and prints the state.
+local shm = require "winshm"
+local GameState = dofile((arg[0]:match("^(.*[/\\])") or "") .. "gamestate.lua")
+
+local name = arg[1] or "Local\\winshm_demo"
+
+-- wait for the writer to create the region
+local link
+for _ = 1, 500 do
+  link = shm.open(name, GameState)
+  if link then break end
+  local t = os.clock() + 0.01
+  repeat until os.clock() >= t
+end
+assert(link, "reader: no region " .. name)
+
+local state = link:get()
+local last = -1
+for _ = 1, 5 do
+  local s = shm.read(state)
+  if s.frame ~= last then
+    print(("reader: frame %d  player %s  pos (%.2f, %.2f, %.2f)  health %d  scores %s"):format(
+      s.frame, s.player, s.pos.x, s.pos.y, s.pos.z, s.health,
+      table.concat(s.scores, ",")))
+    last = s.frame
+  end
+  local t = os.clock() + 0.05
+  repeat until os.clock() >= t
+end
+link:close()
