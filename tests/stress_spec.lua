@@ -157,6 +157,7 @@ describe("stress", function()
       PROCS, SECONDS), function()
     local prefix = H.name("race")
     local procs = {}
+    finally(function() for _, p in ipairs(procs) do p:kill("KILL") end end)
     for i = 1, PROCS do
       procs[i] = H.spawn(RACER, prefix, 1000 + i, SECONDS)
     end
@@ -200,6 +201,7 @@ describe("stress", function()
     local rounds = 3
     for round = 1, rounds do
       local victims = {}
+      finally(function() for _, v in ipairs(victims) do v:kill("KILL") end end)
       for i = 1, 6 do victims[i] = H.spawn(VICTIM, prefix, round * 100 + i) end
       -- wait until each runs, then kill them one by one at random moments
       for _, v in ipairs(victims) do
@@ -240,6 +242,7 @@ describe("stress", function()
       io.write("locked\n"); io.flush()
       while true do end
     ]], name)
+    finally(function() h:kill("KILL") end)
     assert.is_truthy(H.until_true(function()
       local f = io.open(h.out)
       local s = f and f:read("a")
@@ -271,6 +274,7 @@ describe("stress", function()
     local m = assert(shm.mutex(prefix .. "_m"))
     for round = 1, 3 do
       local victims = {}
+      finally(function() for _, v in ipairs(victims) do v:kill("KILL") end end)
       for i = 1, 4 do victims[i] = H.spawn(VICTIM, prefix, round * 10 + i) end
       for _, v in ipairs(victims) do
         H.until_true(function()
