@@ -296,4 +296,26 @@ describe("stress", function()
     end
     m:close()
   end, { "posix" })
+
+  it("many handles on one region: winshm ls still lists it, each holder once", function()
+    local name = H.name("many")
+    local links = {}
+    for i = 1, 40 do links[i] = assert(shm.get_or_create(name, 4096)) end
+    local p = io.popen(("%s ls %s 2>&1"):format(H.quote(H.host), name))
+    local out = p:read("a")
+    local ok = p:close()
+    for _, l in ipairs(links) do l:close() end
+    assert.is_true(ok, out)
+    local row
+    for line in out:gmatch("[^\n]+") do
+      if line:match("%S+$") == name then row = line end
+    end
+    assert.is_truthy(row, out)
+    local pids, seen = row:match("live%s+(%S+)%s+%S+$"), {}
+    assert.is_truthy(pids, row)
+    for pid in pids:gmatch("%d+") do
+      assert.is_nil(seen[pid], "pid " .. pid .. " listed twice")
+      seen[pid] = true
+    end
+  end, { "posix" })
 end)
