@@ -227,12 +227,15 @@ describe("shm.mutex", function()
   end)
 
   it("takes several processes through 4 x 10000 increments exactly", function()
-    local n = H.name("count")
+    local n, gatename, ready = H.name("count"), H.name("gate"), H.name("ready")
     local r = assert(shm.create(n, 8))
     local worker = [[
       local shm = require "winshm"
       local r = assert(shm.open_existing(arg[1], 8))
       local m = assert(shm.mutex(arg[1] .. "_lock"))
+      local gate = assert(shm.mutex(arg[2]))
+      assert(shm.event(arg[3])):set()
+      gate:lock(); gate:unlock()  -- all start together
       for _ = 1, 10000 do
         m:lock()
         local v = string.unpack("<i8", r:read_bytes(0, 8))
@@ -241,14 +244,20 @@ describe("shm.mutex", function()
       end
       print("done")
     ]]
+    local gate, ev = assert(shm.mutex(gatename)), assert(shm.event(ready))
+    gate:lock()
     local hs = {}
-    for i = 1, 4 do hs[i] = H.spawn(worker, n) end
+    for i = 1, 4 do  -- one at a time: each is running before the next starts
+      hs[i] = H.spawn(worker, n, gatename, ready)
+      assert.is_true(ev:wait(60000))
+    end
+    gate:unlock()
     for i = 1, 4 do
-      local _, out = hs[i]:wait(300)
+      local _, out = hs[i]:wait(600)
       assert.equal("done\n", out)
     end
     assert.equal(40000, (string.unpack("<i8", r:read_bytes(0, 8))))
-    r:close()
+    r:close(); gate:close(); ev:close()
   end)
 
   -- The owner ends without unlocking: as Windows does with a mutex whose
