@@ -32,9 +32,10 @@ build = {
   modules = {
     winshm = {
       sources = {
-        "src/atomic.c", "src/cdef.c", "src/embed.c", "src/errors.c",
-        "src/layout.c", "src/link.c", "src/module.c", "src/names.c",
-        "src/sync.c", "src/view.c", "src/os_posix.c", "src/tools_posix.c",
+        "src/atomic.c", "src/cdef.c", "src/copy.c", "src/embed.c",
+        "src/errors.c", "src/layout.c", "src/link.c", "src/module.c",
+        "src/names.c", "src/scalar.c", "src/sync.c", "src/utf.c",
+        "src/view.c", "src/os_posix.c", "src/tools_posix.c",
         "rock/embedded_none.c",
       },
       incdirs = { "src" },
@@ -54,9 +55,10 @@ build = {
       modules = {
         winshm = {
           sources = {
-            "src/atomic.c", "src/cdef.c", "src/embed.c", "src/errors.c",
-            "src/layout.c", "src/link.c", "src/module.c", "src/names.c",
-            "src/sync.c", "src/view.c", "src/os_win32.c",
+            "src/atomic.c", "src/cdef.c", "src/copy.c", "src/embed.c",
+            "src/errors.c", "src/layout.c", "src/link.c", "src/module.c",
+            "src/names.c", "src/scalar.c", "src/sync.c", "src/utf.c",
+            "src/view.c", "src/os_win32.c",
             "src/tools_win32.c", "rock/embedded_none.c",
           },
           incdirs = { "src" },
