@@ -260,6 +260,7 @@ static void getfield (compiler *c, int i, wshm_field *f, lua_Integer *off) {
   if (lua_rawgeti(L, e, 1) != LUA_TSTRING)
     fielderror(c, i, "name must be a string, got ", luaL_typename(L, -1));
   f->name = lua_tostring(L, -1);
+  f->key = lua_topointer(L, -1);
   if (*f->name == '\0' || strchr(f->name, '.') != NULL)
     fielderror(c, i, "a name must be non-empty and contain no '.'", "");
   lua_pushvalue(L, -1);

@@ -50,6 +50,7 @@ typedef struct wshm_layout wshm_layout;
 */
 typedef struct wshm_field {
   const char *name;         /* anchored in the layout's field table */
+  const void *key;          /* that anchored string (lua_topointer) */
   const char *tname;        /* type name as C spells it */
   int kind;                 /* enum wshm_kind */
   int code;                 /* enum wshm_code */

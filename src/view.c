@@ -166,20 +166,15 @@ static int pushelement (lua_State *L, const wshm_view *v, lua_Integer i,
 /*
 ** The field named by the key at 2 of a view of lay, or NULL; upvalue 1
 ** is lay's field table.  A small cache keyed by the address of the key
-** string saves the table lookup: a hit is exact, because field names
-** stay anchored in the field table and equal short strings are one
-** object.
+** string (lua_topointer: one API call, for any key) saves the table
+** lookup: a hit is exact, because each field's name string stays
+** anchored in the field table and the cache compares with that object.
 */
 static const wshm_field *findfield (lua_State *L, wshm_layout *lay) {
-  const char *k;
-  const wshm_field *f;
-  unsigned h;
-  if (lua_type(L, 2) != LUA_TSTRING)
-    return NULL;
-  k = lua_tostring(L, 2);
-  h = (unsigned)((uintptr_t)k >> 4) % WSHM_HITS;
-  f = lay->hits[h];
-  if (f != NULL && f->name == k)
+  const void *k = lua_topointer(L, 2);
+  unsigned h = (unsigned)((uintptr_t)k >> 4) % WSHM_HITS;
+  const wshm_field *f = lay->hits[h];
+  if (f != NULL && f->key == k)
     return f;
   lua_pushvalue(L, 2);
   if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TLIGHTUSERDATA)
