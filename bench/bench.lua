@@ -287,5 +287,12 @@ if #counts > 0 then
     say("%-34s %10d  %-30s %10d %7.2f", c[1], c[2], "", c[3], c[2] / c[3])
   end
 end
+if pingpong and median(pingpong.c) > 2e-6 then
+  say("")
+  say("note: two C processes took %.1f us per round trip (a free core does it in well",
+      median(pingpong.c) * 1e6)
+  say("under 1 us): the spinning processes waited for CPU time, so that row measures")
+  say("the scheduler of a busy machine more than either side.")
+end
 say("%d goal(s) missed", missed)
 print(table.concat(out, "\n"))
