@@ -165,10 +165,10 @@ static int pushelement (lua_State *L, const wshm_view *v, lua_Integer i,
 
 /*
 ** The field named by the key at 2 of a view of lay, or NULL; upvalue 1
-** is lay's field table.  A small cache keyed by the address of the key
-** string (lua_topointer: one API call, for any key) saves the table
-** lookup: a hit is exact, because each field's name string stays
-** anchored in the field table and the cache compares with that object.
+** is lay's field table.  A small cache keyed by the identity of the key
+** (lua_topointer: the string object itself) saves the table lookup: a
+** hit is exact, because field names stay anchored in the field table and
+** equal short strings are one object.
 */
 static const wshm_field *findfield (lua_State *L, wshm_layout *lay) {
   const void *k = lua_topointer(L, 2);
@@ -176,6 +176,8 @@ static const wshm_field *findfield (lua_State *L, wshm_layout *lay) {
   const wshm_field *f = lay->hits[h];
   if (f != NULL && f->key == k)
     return f;
+  if (lua_type(L, 2) != LUA_TSTRING)
+    return NULL;
   lua_pushvalue(L, 2);
   if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TLIGHTUSERDATA)
     return NULL;
@@ -212,6 +214,8 @@ static int struct_newindex (lua_State *L) {
   if (!v->writable)
     return readonly(L, v->lay, f->name);
   if (f->slot == 0) {
+    if (wshm_fastset(L, 3, f, v->data + f->offset))
+      return 0;
     msg = wshm_setitem(L, 3, f, v->data + f->offset);
     return msg == NULL ? 0 : fielderror(L, v->lay, f->name, msg);
   }
@@ -364,6 +368,8 @@ static int array_newindex (lua_State *L) {
     wshm_writeview(L, lua_gettop(L), 3);
     return 0;
   }
+  if (wshm_fastset(L, 3, f, p))
+    return 0;
   msg = wshm_setitem(L, 3, f, p);
   if (msg != NULL)
     return luaL_error(L, "field '%s' of %s: element %I: %s", f->name,

@@ -212,7 +212,9 @@ describe("layouts", function()
       assert.matches("char name%[16%];  /%* offset 16 %*/", text)
       assert.matches("int16_t m%[2%]%[3%];  /%* offset 32 %*/", text)
       assert.matches("struct Vec3 pts%[4%];  /%* offset 44 %*/", text)
-      assert.matches("union union any;", text)
+      assert.matches("\n  union {  /%* size 4, align 4 %*/\n" ..
+        "    int32_t i;  /%* offset 0 %*/\n    float f;  /%* offset 0 %*/\n" ..
+        "  } any;  /%* offset 92 %*/\n", text)
       assert.matches("};$", text)
       assert.matches("size " .. shm.sizeof(s), text)
       assert.matches("^union {", tostring(shm.union { { "a", "int" } }))
