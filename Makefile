@@ -31,13 +31,20 @@ LUA_PARTS = $(sort $(shell find lua/winshm -name '*.lua' 2>/dev/null))
 MOD_OBJ   = $(patsubst src/%.c,$(B)/obj/%.o,$(PORTABLE) $(POSIX_SRC)) \
             $(B)/obj/embedded.o
 
-.PHONY: all demo test install uninstall clean deps
+.PHONY: all demo test install uninstall clean deps FORCE
 all: $(B)/winshm.so $(B)/winshm
 
 $(B)/obj/%.o: src/%.c | $(B)/obj
 	$(CC) $(ALLCFLAGS) -MMD -MP -c -o $@ $<
 
-$(B)/gen/embedded.c: $(LUA_PARTS) scripts/embed.lua | $(B)/gen
+FORCE:
+
+# The list of Lua parts, rewritten only when it changes: removing or
+# renaming a part regenerates the table too.
+$(B)/gen/parts: FORCE | $(B)/gen
+	@echo '$(LUA_PARTS)' | cmp -s - $@ || echo '$(LUA_PARTS)' > $@
+
+$(B)/gen/embedded.c: $(LUA_PARTS) $(B)/gen/parts scripts/embed.lua | $(B)/gen
 	$(LUA) scripts/embed.lua $@ $(LUA_PARTS)
 
 $(B)/obj/embedded.o: $(B)/gen/embedded.c | $(B)/obj
@@ -81,8 +88,8 @@ install: all
 	  $(DESTDIR)$(LUADIR)/winshm $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(B)/winshm $(DESTDIR)$(PREFIX)/bin/winshm
 	install -m 755 $(B)/winshm.so $(DESTDIR)$(CMODDIR)/winshm.so
-	cd lua && find winshm -name '*.lua' -exec install -D -m 644 {} \
-	  $(DESTDIR)$(LUADIR)/{} \;
+	[ ! -d lua/winshm ] || (cd lua && find winshm -name '*.lua' \
+	  -exec install -D -m 644 {} $(DESTDIR)$(LUADIR)/{} \;)
 	if [ -f docs/winshm.1 ]; then install -m 644 docs/winshm.1 \
 	  $(DESTDIR)$(PREFIX)/share/man/man1/winshm.1; fi
 

@@ -117,6 +117,8 @@ WSHM_HIDDEN void wshm_open_sync (lua_State *L);
 WSHM_HIDDEN void wshm_open_atomic (lua_State *L);
 WSHM_HIDDEN void wshm_open_cdef (lua_State *L);
 WSHM_HIDDEN void wshm_open_embedded (lua_State *L);
+/* shm._sys for the command-line tools (tools_posix.c, tools_win32.c). */
+WSHM_HIDDEN void wshm_open_tools (lua_State *L);
 
 /* Set the functions of l into a new metatable 'tname' (liolib createmeta):
 ** __index = the table of methods m (may be NULL); leaves nothing. */

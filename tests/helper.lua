@@ -19,9 +19,18 @@ local function quote(s)
 end
 H.quote = quote
 
+-- A fresh temporary path.  On Windows not tmpnam's ("\\sN." at the drive
+-- root, and the same sequence in every process): a unique name in %TEMP%.
+local function tmpname()
+  if H.windows then
+    return os.getenv("TEMP") .. "\\" .. H.name("tmp") .. ".tmp"
+  end
+  return os.tmpname()
+end
+H.tmpname = tmpname
+
 local function tmpfile(src)
-  local path = os.tmpname()
-  if H.windows and not path:find("[/\\]") then path = os.getenv("TEMP") .. path end
+  local path = tmpname()
   local f = assert(io.open(path, "wb"))
   f:write(src)
   f:close()
@@ -33,7 +42,10 @@ function H.run(src, ...)
   local script = tmpfile(src)
   local args = { quote(H.host), quote(script) }
   for _, a in ipairs({ ... }) do args[#args + 1] = quote(tostring(a)) end
-  local p = assert(io.popen(table.concat(args, " ") .. " 2>&1", "r"))
+  local cmd = table.concat(args, " ") .. " 2>&1"
+  -- cmd.exe /c drops the first and the last quote of the line: add a pair
+  if H.windows then cmd = '"' .. cmd .. '"' end
+  local p = assert(io.popen(cmd, "r"))
   local out = p:read("a")
   local ok, _, code = p:close()
   os.remove(script)
@@ -43,13 +55,25 @@ end
 -- Start a host process in the background; returns a handle whose :wait()
 -- gives ok, output.  Output goes to a temporary file.
 function H.spawn(src, ...)
-  local script, out = tmpfile(src), os.tmpname()
+  local script, out = tmpfile(src), tmpname()
   local args = { quote(H.host), quote(script) }
   for _, a in ipairs({ ... }) do args[#args + 1] = quote(tostring(a)) end
   local cmd = table.concat(args, " ") .. " > " .. quote(out) .. " 2>&1"
-  local pidfile = os.tmpname()
-  if H.windows then
-    os.execute('start "" /b cmd /c "' .. cmd .. '"')
+  local pidfile = tmpname()
+  if H.windows and os.getenv("WINSHM_SPAWN") then
+    -- scripts/win/spawn.c writes the process id, then the exit code
+    local sargs = { quote(os.getenv("WINSHM_SPAWN")), quote(pidfile),
+                    quote(out .. ".rc"), quote(out), table.unpack(args) }
+    os.execute('start "" /b ' .. table.concat(sargs, " "))
+    H.until_true(function()
+      local f = io.open(pidfile)
+      if f then f:close() end
+      return f ~= nil
+    end, 20)
+  elseif H.windows then
+    -- !errorlevel! (delayed, /v:on) is the status of the host just run
+    os.execute('start "" /b cmd /v:on /c "' .. cmd .. ' & echo !errorlevel!> '
+      .. quote(out .. ".rc") .. '"')
   else
     os.execute("(" .. cmd .. "; echo $? > " .. quote(out .. ".rc") .. ") & echo $! > " .. quote(pidfile))
   end
@@ -73,6 +97,9 @@ function H.spawn(src, ...)
     return nil, "timeout"
   end
   function h:kill(sig)
+    if H.windows then  -- TerminateProcess: no signals on Windows
+      return os.execute(("taskkill /F /PID %d >NUL 2>&1"):format(self.pid))
+    end
     return os.execute(("pkill -%s -P %d"):format(sig or "KILL", self.pid))
   end
   return h
@@ -80,7 +107,7 @@ end
 
 function H.sleep(s)
   if H.windows then
-    os.execute(("ping -n 1 -w %d 127.0.0.1 >NUL"):format(math.floor(s * 1000)))
+    require("system").sleep(s)  -- busted's own clock module (a stand-in)
   else
     os.execute(("sleep %.3f"):format(s))
   end
