@@ -313,7 +313,7 @@ describe("shm.mutex", function()
     abandoned("exit")
   end)
 
-  it("#posix reports a holder killed with SIGKILL as abandoned", function()
+  it("reports a holder killed (SIGKILL, TerminateProcess) as abandoned", function()
     abandoned("kill")
   end)
 
