@@ -526,18 +526,28 @@ void wshm_view_field (lua_State *L, int vidx, int kidx, wshm_fieldref *r) {
   const wshm_layout *lay = v->lay;
   const wshm_field *f = NULL;
   const char *path, *s;
+  const void *k;
+  unsigned h;
   unsigned char *p = v->data;
   if (v->fld != NULL)
     luaL_typeerror(L, vidx, "struct view");
   path = s = luaL_checkstring(L, kidx);
-  for (;;) {
+  k = lua_topointer(L, kidx);
+  h = (unsigned)((uintptr_t)k >> 4) % WSHM_HITS;
+  f = v->lay->hits[h];
+  if (f != NULL && f->key == k)  /* a top-level name seen before */
+    p += f->offset;
+  else for (;;) {
     const char *dot = strchr(s, '.');
     size_t len = dot != NULL ? (size_t)(dot - s) : strlen(s);
     f = wshm_lookup(lay, s, len);
     if (f == NULL)
       luaL_error(L, "no field '%s' in %s", path, wshm_layoutlabel(L, v->lay));
     p += f->offset;
-    if (dot == NULL) break;
+    if (dot == NULL) {
+      if (s == path) v->lay->hits[h] = f;
+      break;
+    }
     if (f->kind != WK_STRUCT || f->ndims > 0)
       luaL_error(L, "field '%s' of %s is not a struct: cannot resolve '%s'",
                  f->name, wshm_layoutlabel(L, lay), path);
