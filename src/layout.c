@@ -372,6 +372,9 @@ static void finish (compiler *c, uint64_t end) {
   if ((uint64_t)sz < end)
     luaL_error(L, "size of %s (%I) is smaller than its fields need (%I)",
                c->label, sz, (lua_Integer)end);
+  if ((uint64_t)sz % lay->align != 0)  /* C has no such struct */
+    luaL_error(L, "size of %s (%I) is not a multiple of its alignment (%I)",
+               c->label, sz, (lua_Integer)lay->align);
   lay->size = (size_t)sz;
 }
 
