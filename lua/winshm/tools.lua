@@ -363,6 +363,7 @@ end
 
 function cmds.watch(opts, pos)
   local name = need_name(pos)
+  if opts.count == 0 then usage_error("--count must be at least 1") end
   local link, read = open_source(name, opts)
   local raw = not (opts.layout or opts.cdef)
   local sys = shm._sys
