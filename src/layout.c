@@ -239,6 +239,14 @@ static void measure (compiler *c, int i, wshm_field *f) {
   }
   f->size = (size_t)sz;
   f->code = codeof(f->kind, f->esize);
+  f->lo = LUA_MININTEGER;
+  f->hi = LUA_MAXINTEGER;
+  if ((f->kind == WK_INT || f->kind == WK_UINT) && f->esize < 8) {
+    int bits = (int)f->esize * 8;
+    f->lo = f->kind == WK_INT ? -((lua_Integer)1 << (bits - 1)) : 0;
+    f->hi = f->kind == WK_INT ? ((lua_Integer)1 << (bits - 1)) - 1
+                              : ((lua_Integer)1 << bits) - 1;
+  }
   f->nlevels = f->ndims;
   if (wshm_istext(f->kind) && f->ndims > 0)
     f->nlevels--;  /* the last dimension is the string's length */
@@ -260,6 +268,7 @@ static void getfield (compiler *c, int i, wshm_field *f, lua_Integer *off) {
   if (lua_rawgeti(L, e, 1) != LUA_TSTRING)
     fielderror(c, i, "name must be a string, got ", luaL_typename(L, -1));
   f->name = lua_tostring(L, -1);
+  f->key = lua_topointer(L, -1);
   if (*f->name == '\0' || strchr(f->name, '.') != NULL)
     fielderror(c, i, "a name must be non-empty and contain no '.'", "");
   lua_pushvalue(L, -1);
@@ -323,7 +332,7 @@ static void getoptions (compiler *c, int isunion) {
     luaL_error(L, "name of a layout must be a string, got %s",
                luaL_typename(L, -1));
   else lua_pop(L, 1);
-  c->label = wshm_layoutlabel(L, lay);
+  c->label = wshm_layoutlabel(L, lay);  /* anchored at c->nested + 1 */
   wshm_checkkeys(L, 1, speckeys, lua_pushfstring(L, "spec of %s", c->label), 1);
   lua_pop(L, 1);
   t = lua_getfield(L, 1, "abi");
@@ -388,7 +397,7 @@ static int newlayout (lua_State *L, int isunion) {
   lua_newtable(L);
   c.nested = lua_gettop(L);
   getoptions(&c, isunion);
-  lua_settop(L, c.nested);
+  lua_settop(L, c.nested + 1);  /* the label getoptions pushed stays */
   if (n == 0)
     luaL_error(L, "%s has no fields", c.label);
   c.lay->align = 1;
@@ -523,36 +532,63 @@ static int l_fields (lua_State *L) {
   return 1;
 }
 
+static void addindent (luaL_Buffer *b, int depth) {
+  int i;
+  for (i = 0; i < depth; i++) luaL_addstring(b, "  ");
+}
+
+/* The body of lay's declaration "{ ... }" at nesting depth 'depth';
+** anonymous nested layouts are declared inline, as C writes them. */
+static void addbody (luaL_Buffer *b, const wshm_layout *lay, int depth) {
+  lua_State *L = b->L;
+  int i, k;
+  lua_pushfstring(L, "{  /* size %I, align %I", (lua_Integer)lay->size,
+                  (lua_Integer)lay->align);
+  luaL_addvalue(b);
+  if (lay->pack != 0) {
+    lua_pushfstring(L, ", pack %d", lay->pack);
+    luaL_addvalue(b);
+  }
+  if (depth == 0)
+    luaL_addstring(b, lay->windows ? ", abi windows" : ", abi sysv");
+  luaL_addstring(b, " */\n");
+  for (i = 0; i < lay->nfields; i++) {
+    const wshm_field *f = &lay->f[i];
+    addindent(b, depth + 1);
+    if (f->kind != WK_STRUCT)
+      luaL_addstring(b, f->tname);
+    else {
+      luaL_addstring(b, f->lay->isunion ? "union " : "struct ");
+      if (f->lay->name != NULL)
+        luaL_addstring(b, f->lay->name);
+      else
+        addbody(b, f->lay, depth + 1);
+    }
+    luaL_addchar(b, ' ');
+    luaL_addstring(b, f->name);
+    for (k = 0; k < f->ndims; k++) {
+      lua_pushfstring(L, "[%I]", (lua_Integer)f->dims[k]);
+      luaL_addvalue(b);
+    }
+    lua_pushfstring(L, ";  /* offset %I */\n", (lua_Integer)f->offset);
+    luaL_addvalue(b);
+  }
+  addindent(b, depth);
+  luaL_addchar(b, '}');
+}
+
 /* tostring: the C declaration, each field's offset in a comment. */
 static int layout_tostring (lua_State *L) {
   const wshm_layout *lay = checklayout(L, 1);
   luaL_Buffer b;
-  int i, k;
   luaL_buffinit(L, &b);
-  lua_pushfstring(L, "%s %s%s{  /* size %I, align %I",
-                  lay->isunion ? "union" : "struct",
-                  lay->name != NULL ? lay->name : "",
-                  lay->name != NULL ? " " : "",
-                  (lua_Integer)lay->size, (lua_Integer)lay->align);
-  luaL_addvalue(&b);
-  if (lay->pack != 0) {
-    lua_pushfstring(L, ", pack %d", lay->pack);
-    luaL_addvalue(&b);
+  luaL_addstring(&b, lay->isunion ? "union " : "struct ");
+  if (lay->name != NULL) {
+    luaL_addstring(&b, lay->name);
+    luaL_addchar(&b, ' ');
   }
-  luaL_addstring(&b, lay->windows ? ", abi windows */\n" : ", abi sysv */\n");
-  for (i = 0; i < lay->nfields; i++) {
-    const wshm_field *f = &lay->f[i];
-    lua_pushfstring(L, "  %s%s %s", f->kind == WK_STRUCT ? (f->lay->isunion
-                    ? "union " : "struct ") : "", f->tname, f->name);
-    luaL_addvalue(&b);
-    for (k = 0; k < f->ndims; k++) {
-      lua_pushfstring(L, "[%I]", (lua_Integer)f->dims[k]);
-      luaL_addvalue(&b);
-    }
-    lua_pushfstring(L, ";  /* offset %I */\n", (lua_Integer)f->offset);
-    luaL_addvalue(&b);
-  }
-  luaL_addstring(&b, "};");
+  addbody(&b, lay, 0);
+  luaL_addchar(&b, ';');
   luaL_pushresult(&b);
   return 1;
 }

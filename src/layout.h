@@ -50,6 +50,7 @@ typedef struct wshm_layout wshm_layout;
 */
 typedef struct wshm_field {
   const char *name;         /* anchored in the layout's field table */
+  const void *key;          /* the name's string object (lua_topointer) */
   const char *tname;        /* type name as C spells it */
   int kind;                 /* enum wshm_kind */
   int code;                 /* enum wshm_code */
@@ -65,6 +66,7 @@ typedef struct wshm_field {
   size_t dims[WSHM_MAXDIMS];
   size_t stride[WSHM_MAXDIMS];  /* bytes from one index to the next */
   size_t nitems;            /* values reached through the levels */
+  lua_Integer lo, hi;       /* integer kinds: the Lua integers they take */
 } wshm_field;
 
 /*
@@ -166,6 +168,32 @@ static inline void wshm_pushitem (lua_State *L, const wshm_field *f,
     default: wshm_pushtext(L, f, p); break;
   }
 }
+/* Store the value at vidx into the integer or double item of f at p
+** when it is a value of the plain kind that fits: write's fast path.
+** Returns 0, having done nothing, for anything else. */
+static inline int wshm_fastset (lua_State *L, int vidx, const wshm_field *f,
+                                unsigned char *p) {
+  if (f->code <= WC_U64) {
+    lua_Integer i;
+    if (!lua_isinteger(L, vidx)) return 0;
+    i = lua_tointegerx(L, vidx, NULL);
+    if (i < f->lo || i > f->hi) return 0;
+    switch (f->esize) {
+      case 1: { uint8_t b = (uint8_t)i; memcpy(p, &b, 1); break; }
+      case 2: { uint16_t h = (uint16_t)i; memcpy(p, &h, 2); break; }
+      case 4: { uint32_t w = (uint32_t)i; memcpy(p, &w, 4); break; }
+      default: memcpy(p, &i, 8); break;
+    }
+    return 1;
+  }
+  if (f->code == WC_F64 && lua_type(L, vidx) == LUA_TNUMBER) {
+    double d = (double)lua_tonumberx(L, vidx, NULL);
+    memcpy(p, &d, 8);
+    return 1;
+  }
+  return 0;
+}
+
 /* Check the value at vidx for one item of f (scalar or text) and, when
 ** p != NULL, store it at p.  NULL when fine, else a message pushed on
 ** the stack saying what is wrong with the value. */

@@ -51,15 +51,10 @@ static const char *checkint (lua_State *L, int idx, const wshm_field *f,
     }
     return lua_pushfstring(L, "expected an integer, got %s", got(L, idx));
   }
-  if (f->esize < 8) {
-    int n = (int)f->esize * 8;
-    lua_Integer lo = f->kind == WK_INT ? -((lua_Integer)1 << (n - 1)) : 0;
-    lua_Integer hi = f->kind == WK_INT ? ((lua_Integer)1 << (n - 1)) - 1
-                                       : ((lua_Integer)1 << n) - 1;
-    if (i < lo || i > hi)
-      return lua_pushfstring(L, "%s is out of range for %s (%I..%I)",
-                             luaL_tolstring(L, idx, NULL), f->tname, lo, hi);
-  }
+  if (i < f->lo || i > f->hi)
+    return lua_pushfstring(L, "%s is out of range for %s (%I..%I)",
+                           luaL_tolstring(L, idx, NULL), f->tname,
+                           f->lo, f->hi);
   *bits = (uint64_t)i;
   return NULL;
 }

@@ -165,22 +165,19 @@ static int pushelement (lua_State *L, const wshm_view *v, lua_Integer i,
 
 /*
 ** The field named by the key at 2 of a view of lay, or NULL; upvalue 1
-** is lay's field table.  A small cache keyed by the address of the key
-** string saves the table lookup: a hit is exact, because field names
-** stay anchored in the field table and equal short strings are one
-** object.
+** is lay's field table.  A small cache keyed by the identity of the key
+** (lua_topointer: the string object itself) saves the table lookup: a
+** hit is exact, because field names stay anchored in the field table and
+** equal short strings are one object.
 */
 static const wshm_field *findfield (lua_State *L, wshm_layout *lay) {
-  const char *k;
-  const wshm_field *f;
-  unsigned h;
+  const void *k = lua_topointer(L, 2);
+  unsigned h = (unsigned)((uintptr_t)k >> 4) % WSHM_HITS;
+  const wshm_field *f = lay->hits[h];
+  if (f != NULL && f->key == k)
+    return f;
   if (lua_type(L, 2) != LUA_TSTRING)
     return NULL;
-  k = lua_tostring(L, 2);
-  h = (unsigned)((uintptr_t)k >> 4) % WSHM_HITS;
-  f = lay->hits[h];
-  if (f != NULL && f->name == k)
-    return f;
   lua_pushvalue(L, 2);
   if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TLIGHTUSERDATA)
     return NULL;
@@ -217,6 +214,8 @@ static int struct_newindex (lua_State *L) {
   if (!v->writable)
     return readonly(L, v->lay, f->name);
   if (f->slot == 0) {
+    if (wshm_fastset(L, 3, f, v->data + f->offset))
+      return 0;
     msg = wshm_setitem(L, 3, f, v->data + f->offset);
     return msg == NULL ? 0 : fielderror(L, v->lay, f->name, msg);
   }
@@ -369,6 +368,8 @@ static int array_newindex (lua_State *L) {
     wshm_writeview(L, lua_gettop(L), 3);
     return 0;
   }
+  if (wshm_fastset(L, 3, f, p))
+    return 0;
   msg = wshm_setitem(L, 3, f, p);
   if (msg != NULL)
     return luaL_error(L, "field '%s' of %s: element %I: %s", f->name,
@@ -525,18 +526,28 @@ void wshm_view_field (lua_State *L, int vidx, int kidx, wshm_fieldref *r) {
   const wshm_layout *lay = v->lay;
   const wshm_field *f = NULL;
   const char *path, *s;
+  const void *k;
+  unsigned h;
   unsigned char *p = v->data;
   if (v->fld != NULL)
     luaL_typeerror(L, vidx, "struct view");
   path = s = luaL_checkstring(L, kidx);
-  for (;;) {
+  k = lua_topointer(L, kidx);
+  h = (unsigned)((uintptr_t)k >> 4) % WSHM_HITS;
+  f = v->lay->hits[h];
+  if (f != NULL && f->key == k)  /* a top-level name seen before */
+    p += f->offset;
+  else for (;;) {
     const char *dot = strchr(s, '.');
     size_t len = dot != NULL ? (size_t)(dot - s) : strlen(s);
     f = wshm_lookup(lay, s, len);
     if (f == NULL)
       luaL_error(L, "no field '%s' in %s", path, wshm_layoutlabel(L, v->lay));
     p += f->offset;
-    if (dot == NULL) break;
+    if (dot == NULL) {
+      if (s == path) v->lay->hits[h] = f;
+      break;
+    }
     if (f->kind != WK_STRUCT || f->ndims > 0)
       luaL_error(L, "field '%s' of %s is not a struct: cannot resolve '%s'",
                  f->name, wshm_layoutlabel(L, lay), path);

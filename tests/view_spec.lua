@@ -275,6 +275,45 @@ describe("views", function()
       assert.same({"tick", "pos", "u", "arr", "m", "pts", "cube"}, names)
     end)
 
+    it("keep their metatables and iterators to themselves", function()
+      local k <close>, v = region(S)
+      local other = shm.struct { { "tick", "u32" } }
+      local k2 <close> = assert(shm.create(H.name("other"), other))
+      assert.equal("winshm.view", getmetatable(v))
+      assert.equal("winshm.view", getmetatable(v.arr))
+      local next_field = pairs(v)
+      assert.matches("view of this layout expected",
+        err(next_field, k2:get(), nil), 1, true)
+      assert.matches("view of this layout expected", err(next_field, io.stdout), 1, true)
+      assert.matches("view of this layout expected", err(next_field, v.arr), 1, true)
+      assert.matches("no field 'nope'", err(next_field, v, "nope"), 1, true)
+      local next_elem = pairs(v.arr)
+      assert.matches("array view expected", err(next_elem, v, 0), 1, true)
+      assert.matches("view expected", err(next_elem, io.stdout, 0), 1, true)
+      assert.same({ 1, 0 }, { next_elem(v.arr, 0) })
+      assert.is_nil(next_elem(v.arr, 4))
+    end)
+
+    it("resolve scalar fields for atomics by dotted paths", function()
+      local k <close>, v = region(S)
+      v.u.i = 4
+      assert.equal(4, shm.atomic_add(v, "u.i", 1))
+      assert.equal(5, v.u.i)
+      assert.matches("field .y. of layout .Vec3.: atomic operations need an integer field",
+        err(shm.atomic_load, v.pos, "y"))
+      assert.matches("no field 'pos.w' in layout 'State'",
+        err(shm.atomic_load, v, "pos.w"), 1, true)
+      assert.matches("field 'arr' of layout 'State' is not a scalar",
+        err(shm.atomic_load, v, "arr"), 1, true)
+      assert.matches("field 'pos' of layout 'State' is not a scalar",
+        err(shm.atomic_load, v, "pos"), 1, true)
+      assert.matches("field 'tick' of layout 'State' is not a struct",
+        err(shm.atomic_load, v, "tick.x"), 1, true)
+      assert.matches("field 'pts' of layout 'State' is not a struct",
+        err(shm.atomic_load, v, "pts.x"), 1, true)
+      assert.matches("struct view expected", err(shm.atomic_load, v.arr, 1), 1, true)
+    end)
+
     it("cost no garbage in long loops over scalars", function()
       local k <close>, v = region(shm.struct { { "n", "u32" }, { "pos", Vec },
         { "a", "u16", 100000 }, { "p", Vec, 10000 } })
