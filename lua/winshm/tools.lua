@@ -431,8 +431,8 @@ local function table_text(rows)
   for _, r in ipairs(rows) do
     local cells = {}
     for i, c in ipairs(r) do
-      local align = i == 2 and "%" or "%-"
-      cells[i] = i == #r and c or (align .. width[i] .. "s"):format(c)
+      local pad = (" "):rep(width[i] - #c)
+      cells[i] = i == #r and c or i == 2 and pad .. c or c .. pad
     end
     out[#out + 1] = table.concat(cells, "  ")
   end
