@@ -309,29 +309,31 @@ static int iscommand (const hostargs *h) {
 
 /*
 ** require "winshm.cmd.NAME" and leave its function on the stack: LUA_OK;
-** LUA_ERRFILE (nothing pushed) when there is no such module; another
-** status with the error message when loading it failed.
+** LUA_ERRFILE (nothing pushed) when no such Lua module is preloaded or on
+** package.path; another status with the error message when loading failed.
 */
 static int loadcommand (lua_State *L, const char *name) {
-  const char *mod, *msg;
+  static const char find[] = "local m = ...\n"
+    "return package.preload[m] ~= nil or package.searchpath(m, package.path)";
   int status;
   lua_getglobal(L, "require");
-  mod = lua_pushfstring(L, CMD_PREFIX "%s", name);
-  lua_pushvalue(L, -1);
-  lua_rotate(L, -3, 1);  /* mod, require, mod */
-  status = docall(L, 1, 1, msghandler);
-  msg = lua_tostring(L, -1);
-  if (status != LUA_OK && msg != NULL
-      && strncmp(msg, "module '", 8) == 0
-      && strncmp(msg + 8, mod, strlen(mod)) == 0
-      && strncmp(msg + 8 + strlen(mod), "' not found", 11) == 0) {
-    lua_pop(L, 2);
-    return LUA_ERRFILE;
+  lua_pushfstring(L, CMD_PREFIX "%s", name);
+  status = luaL_loadstring(L, find);
+  if (status == LUA_OK) {
+    lua_pushvalue(L, -2);
+    status = docall(L, 1, 1, msghandler);
   }
-  lua_remove(L, -2);
+  if (status != LUA_OK || !lua_toboolean(L, -1)) {
+    lua_replace(L, -3);  /* the error message (or the 'false') */
+    lua_pop(L, status == LUA_OK ? 2 : 1);
+    return status == LUA_OK ? LUA_ERRFILE : status;
+  }
+  lua_pop(L, 1);
+  status = docall(L, 1, 1, msghandler);  /* require(mod) */
   if (status == LUA_OK && lua_type(L, -1) != LUA_TFUNCTION) {
     lua_pop(L, 1);
-    lua_pushfstring(L, "module '%s' does not return a function", mod);
+    lua_pushfstring(L, "module '" CMD_PREFIX "%s' does not return a function",
+                    name);
     status = LUA_ERRRUN;
   }
   return status;

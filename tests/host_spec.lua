@@ -4,7 +4,8 @@ local H = require "helper"
 
 local function tmpfile(content)
   local path = os.tmpname()
-  if H.windows and not path:find("[/\\]") then path = os.getenv("TEMP") .. path end
+  -- Windows: "\\s1." names the current drive's root; make it absolute
+  if H.windows and not path:find(":") then path = os.getenv("TEMP") .. path end
   if content then
     local f = assert(io.open(path, "wb"))
     f:write(content)
@@ -14,7 +15,7 @@ local function tmpfile(content)
 end
 
 local function slurp(path)
-  local f = io.open(path, "rb")
+  local f = io.open(path, "r")  -- text mode: Windows writes CRLF
   if not f then return nil end
   local s = f:read("a")
   f:close()
