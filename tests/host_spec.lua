@@ -4,7 +4,7 @@ local H = require "helper"
 
 local function tmpfile(content)
   local path = os.tmpname()
-  -- Windows: "\\s1." names the current drive's root; make it absolute
+  -- Windows: a name like \s1. is on the current drive; make it absolute
   if H.windows and not path:find(":") then path = os.getenv("TEMP") .. path end
   if content then
     local f = assert(io.open(path, "wb"))
