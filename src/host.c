@@ -72,8 +72,10 @@ static void usage (const hostargs *h, FILE *out) {
     "  --        stop handling options\n"
     "  -         stop handling options and execute stdin\n"
     "'require \"winshm\"' needs no LUA_CPATH: the module is built in.\n"
-    "A script is a path that exists or ends in '.lua'; any other NAME runs\n"
-    "the command NAME.\n", h->progname, h->progname);
+    "A NAME of letters, digits, '_' and '-' that is not a file runs the\n"
+    "command NAME (the Lua module winshm.cmd.NAME); anything else, such as\n"
+    "a path or a name ending in '.lua', is a script.\n",
+    h->progname, h->progname);
   fflush(out);
 }
 
@@ -93,6 +95,18 @@ static void version (void) {
 }
 
 /* ======================================================= the options */
+
+/* The HAS_* flag an option sets (-W and -l act in runargs only). */
+static int optionflag (int opt) {
+  switch (opt) {
+    case 'E': return HAS_NOENV;
+    case 'i': return HAS_I | HAS_V;  /* the REPL starts with the banner */
+    case 'v': return HAS_V;
+    case 'h': return HAS_HELP;
+    case 'e': return HAS_E;
+    default: return 0;
+  }
+}
 
 /*
 ** Scan argv up to the script (or command) name, as lua.c does; fills
@@ -116,14 +130,14 @@ static void collectargs (hostargs *h) {
         return;
       case 'E': case 'W': case 'i': case 'v': case 'h':
         if (a[2] != '\0') goto bad;
-        h->flags |= a[1] == 'E' ? HAS_NOENV : a[1] == 'i' ? HAS_I | HAS_V
-                  : a[1] == 'v' ? HAS_V : a[1] == 'h' ? HAS_HELP : 0;
+        h->flags |= optionflag(a[1]);
         break;
       case 'e': case 'l':
-        if (a[1] == 'e') h->flags |= HAS_E;
-        if (a[2] == '\0' && (argv[i + 1] == NULL || argv[i + 1][0] == '-'))
-          goto bad;  /* no argument */
-        if (a[2] == '\0') i++;
+        h->flags |= optionflag(a[1]);
+        if (a[2] == '\0') {  /* the argument is the next word */
+          if (argv[i + 1] == NULL || argv[i + 1][0] == '-') goto bad;
+          i++;
+        }
         break;
       default:
         goto bad;
@@ -288,23 +302,21 @@ static int handle_script (lua_State *L, const hostargs *h) {
 /* ========================================================== commands */
 
 /*
-** Is argv[script] a command rather than a script?  A script is "-", a
-** path that exists, or a name with a directory separator, a dot or any
-** character a command name does not have.
+** Is argv[script] a command rather than a script?  A command NAME has
+** only letters, digits, '_' and '-' (not first), does not follow '--',
+** and names no file.
 */
 static int iscommand (const hostargs *h) {
+  static const char namechars[] = "abcdefghijklmnopqrstuvwxyz"
+                                  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-";
   const char *s = h->argv[h->script];
   FILE *f;
-  if (strcmp(h->argv[h->script - 1], "--") == 0
-      || s[0] == '\0' || s[strspn(s, "abcdefghijklmnopqrstuvwxyz"
-                                    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")]
-      != '\0' || s[0] == '-')
+  if (strcmp(h->argv[h->script - 1], "--") == 0 || s[0] == '\0'
+      || s[0] == '-' || s[strspn(s, namechars)] != '\0')
     return 0;
-  if ((f = fopen(s, "r")) != NULL) {
-    fclose(f);
-    return 0;
-  }
-  return 1;
+  if ((f = fopen(s, "r")) == NULL) return 1;
+  fclose(f);
+  return 0;
 }
 
 /*
