@@ -19,7 +19,7 @@
 #include "lua.h"
 #include "lauxlib.h"
 
-int luaopen_bench_floor (lua_State *L);
+__attribute__((visibility("default"))) int luaopen_bench_floor (lua_State *L);
 
 static int floor_index (lua_State *L) {
   uint32_t v;

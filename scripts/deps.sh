@@ -4,7 +4,7 @@
 # run as root; otherwise names them and fails.
 # WINSHM_DEPS=minimal skips the Windows cross toolchain, Wine and fuzzers.
 set -e
-PKGS="gcc make pkg-config lua5.4 liblua5.4-dev lua-busted lua-check lua-lpeg"
+PKGS="gcc make pkg-config lua5.4 liblua5.4-dev lua-busted lua-check lua-lpeg luarocks"
 if [ "${WINSHM_DEPS:-all}" != minimal ]; then
   PKGS="$PKGS gcc-mingw-w64-x86-64 wine64 dpkg-dev clang libclang-rt-14-dev valgrind python3"
 fi

@@ -1,6 +1,223 @@
-/* atomic.c -- placeholder until atomics land. */
+/*
+** atomic.c -- shm.atomic_load / atomic_store / atomic_add / atomic_cas on
+** naturally aligned integer fields of 1, 2, 4 or 8 bytes (API.md 4).
+** Every operation is sequentially consistent (GCC __atomic builtins,
+** which mingw-w64 has too).  Values are range-checked as a plain write
+** checks them; atomic_add wraps around like the C operation.
+*/
 #include "winshm.h"
+#include "atomic.h"
+#include "layout.h"
+
+/* ------------------------------------------------------------ helpers */
+
+/* Raise "field 'k' of <layout>: msg" for the field named at kidx of
+** the view at vidx. */
+static int fielderrorat (lua_State *L, int vidx, int kidx, const char *msg) {
+  const wshm_view *v = wshm_toview(L, vidx);
+  return luaL_error(L, "field '%s' of %s: %s", lua_tostring(L, kidx),
+                    v != NULL ? wshm_layoutlabel(L, v->lay) : "?", msg);
+}
+
+/* The same for the field at 2 of the view at 1. */
+static int fielderror (lua_State *L, const char *msg) {
+  return fielderrorat(L, 1, 2, msg);
+}
+
+/* The C name of an integer field, for messages. */
+static const char *intname (const wshm_fieldref *f) {
+  static const char *const names[2][4] = {
+    {"uint8_t", "uint16_t", "uint32_t", "uint64_t"},
+    {"int8_t", "int16_t", "int32_t", "int64_t"}
+  };
+  int i = f->size == 1 ? 0 : f->size == 2 ? 1 : f->size == 4 ? 2 : 3;
+  return names[f->issigned != 0][i];
+}
+
+void wshm_atomicfield (lua_State *L, int vidx, int kidx, wshm_fieldref *f,
+                       int write) {
+  wshm_view_field(L, vidx, kidx, f);
+  if (!f->isint)
+    fielderrorat(L, vidx, kidx, "atomic operations need an integer field");
+  if (f->size != 1 && f->size != 2 && f->size != 4 && f->size != 8)
+    fielderrorat(L, vidx, kidx,
+                 "atomic operations need a field of 1, 2, 4 or 8 bytes");
+  if (((uintptr_t)f->addr & (f->size - 1)) != 0)
+    fielderrorat(L, vidx, kidx, lua_pushfstring(L, "misaligned for atomic "
+                 "operations (%d-byte field at an address that is not a "
+                 "multiple of %d)", (int)f->size, (int)f->size));
+  if (write && !f->writable)
+    luaL_error(L, "attempt to write field '%s' of %s through a read-only view",
+               lua_tostring(L, kidx),
+               wshm_layoutlabel(L, wshm_toview(L, vidx)->lay));
+}
+
+/* The field at 2 of the view at 1, fit for atomic operations. */
+static void checkfield (lua_State *L, wshm_fieldref *f, int write) {
+  wshm_atomicfield(L, 1, 2, f, write);
+}
+
+/*
+** The value at idx as the bits of field f, range-checked like a plain
+** write.  'wrap' (atomic_add's delta) also takes the negative values of
+** an unsigned field and the unsigned values of a signed one.
+*/
+static uint64_t checkvalue (lua_State *L, int idx, const wshm_fieldref *f,
+                            int wrap) {
+  lua_Integer i, lo, hi;
+  int isnum, n = (int)f->size * 8;
+  if (lua_type(L, idx) != LUA_TNUMBER)
+    fielderror(L, lua_pushfstring(L, "expected an integer, got %s",
+                                  luaL_typename(L, idx)));
+  i = lua_tointegerx(L, idx, &isnum);
+  if (!isnum) {
+    lua_Number d = lua_tonumber(L, idx);
+    if (f->size == 8 && (!f->issigned || wrap) && d >= 0x1p63 && d < 0x1p64)
+      return (uint64_t)d;  /* integral: all floats this large are */
+    fielderror(L, lua_pushfstring(L, "expected an integer, got %s",
+                                  luaL_tolstring(L, idx, NULL)));
+  }
+  if (n == 64) return (uint64_t)i;
+  lo = f->issigned || wrap ? -((lua_Integer)1 << (n - 1)) : 0;
+  hi = f->issigned && !wrap ? ((lua_Integer)1 << (n - 1)) - 1
+                            : ((lua_Integer)1 << n) - 1;
+  if (i < lo || i > hi)
+    fielderror(L, lua_pushfstring(L, "%I is out of range for %s (%I..%I)",
+                                  i, intname(f), lo, hi));
+  return (uint64_t)i;
+}
+
+uint64_t wshm_abits (const wshm_fieldref *f, uint64_t v) {
+  return f->size < 8 ? v & (((uint64_t)1 << (f->size * 8)) - 1) : v;
+}
+
+/* Push the bits of field f as its value (sign-extended when signed;
+** uint64_t above 2^63-1 as a negative integer, as plain reads do). */
+void wshm_apush (lua_State *L, const wshm_fieldref *f, uint64_t bits) {
+  int n = (int)f->size * 8;
+  bits = wshm_abits(f, bits);
+  if (n < 64 && f->issigned && (bits >> (n - 1)) != 0)
+    bits |= ~(uint64_t)0 << n;
+  lua_pushinteger(L, (lua_Integer)bits);
+}
+
+/* ---------------------------------------------------------- operations */
+
+#define SC  __ATOMIC_SEQ_CST
+
+uint64_t wshm_aload (const wshm_fieldref *f) {
+  switch (f->size) {
+    case 1: return __atomic_load_n((uint8_t *)f->addr, SC);
+    case 2: return __atomic_load_n((uint16_t *)(void *)f->addr, SC);
+    case 4: return __atomic_load_n((uint32_t *)(void *)f->addr, SC);
+    default: return __atomic_load_n((uint64_t *)(void *)f->addr, SC);
+  }
+}
+
+void wshm_astore (const wshm_fieldref *f, uint64_t v) {
+  switch (f->size) {
+    case 1: __atomic_store_n((uint8_t *)f->addr, (uint8_t)v, SC); break;
+    case 2: __atomic_store_n((uint16_t *)(void *)f->addr, (uint16_t)v, SC); break;
+    case 4: __atomic_store_n((uint32_t *)(void *)f->addr, (uint32_t)v, SC); break;
+    default: __atomic_store_n((uint64_t *)(void *)f->addr, v, SC); break;
+  }
+}
+
+uint64_t wshm_aadd (const wshm_fieldref *f, uint64_t d) {
+  switch (f->size) {
+    case 1: return __atomic_fetch_add((uint8_t *)f->addr, (uint8_t)d, SC);
+    case 2: return __atomic_fetch_add((uint16_t *)(void *)f->addr, (uint16_t)d, SC);
+    case 4: return __atomic_fetch_add((uint32_t *)(void *)f->addr, (uint32_t)d, SC);
+    default: return __atomic_fetch_add((uint64_t *)(void *)f->addr, d, SC);
+  }
+}
+
+/* Compare-and-swap; *old receives the value found. */
+static int acas (const wshm_fieldref *f, uint64_t expect, uint64_t v,
+                 uint64_t *old) {
+  int ok;
+  switch (f->size) {
+    case 1: {
+      uint8_t e = (uint8_t)expect;
+      ok = __atomic_compare_exchange_n((uint8_t *)f->addr, &e, (uint8_t)v,
+                                       0, SC, SC);
+      *old = e; break;
+    }
+    case 2: {
+      uint16_t e = (uint16_t)expect;
+      ok = __atomic_compare_exchange_n((uint16_t *)(void *)f->addr, &e,
+                                       (uint16_t)v, 0, SC, SC);
+      *old = e; break;
+    }
+    case 4: {
+      uint32_t e = (uint32_t)expect;
+      ok = __atomic_compare_exchange_n((uint32_t *)(void *)f->addr, &e,
+                                       (uint32_t)v, 0, SC, SC);
+      *old = e; break;
+    }
+    default: {
+      uint64_t e = expect;
+      ok = __atomic_compare_exchange_n((uint64_t *)(void *)f->addr, &e, v,
+                                       0, SC, SC);
+      *old = e; break;
+    }
+  }
+  return ok;
+}
+
+/* ------------------------------------------------------------ Lua side */
+
+static int l_atomic_load (lua_State *L) {
+  wshm_fieldref f;
+  checkfield(L, &f, 0);
+  wshm_apush(L, &f, wshm_aload(&f));
+  return 1;
+}
+
+static int l_atomic_store (lua_State *L) {
+  wshm_fieldref f;
+  uint64_t v;
+  checkfield(L, &f, 1);
+  luaL_checkany(L, 3);
+  v = checkvalue(L, 3, &f, 0);
+  wshm_astore(&f, v);
+  return 0;
+}
+
+static int l_atomic_add (lua_State *L) {
+  wshm_fieldref f;
+  uint64_t d;
+  checkfield(L, &f, 1);
+  luaL_checkany(L, 3);
+  d = checkvalue(L, 3, &f, 1);
+  wshm_apush(L, &f, wshm_aadd(&f, d));
+  return 1;
+}
+
+static int l_atomic_cas (lua_State *L) {
+  wshm_fieldref f;
+  uint64_t expect, v, old;
+  int ok;
+  checkfield(L, &f, 1);
+  luaL_checkany(L, 3);
+  luaL_checkany(L, 4);
+  expect = checkvalue(L, 3, &f, 0);
+  v = checkvalue(L, 4, &f, 0);
+  ok = acas(&f, expect, v, &old);
+  lua_pushboolean(L, ok);
+  wshm_apush(L, &f, old);
+  return 2;
+}
+
+static const luaL_Reg funcs[] = {
+  {"atomic_load", l_atomic_load},
+  {"atomic_store", l_atomic_store},
+  {"atomic_add", l_atomic_add},
+  {"atomic_cas", l_atomic_cas},
+  {NULL, NULL}
+};
 
 void wshm_open_atomic (lua_State *L) {
-  (void)L;
+  luaL_setfuncs(L, funcs, 0);
+  wshm_open_consistent(L);
 }

@@ -87,4 +87,83 @@ size_t wshm_os_pagesize (void);
 void wshm_os_seterr (wshm_err *e, const char *kind, long sys,
                      const char *what, const char *name);
 
+/* ---------------------------------------------------- synchronisation */
+/*
+** Named mutexes and auto-reset events (sync_posix.c, sync_win32.c).
+** Windows: CreateMutexW / CreateEventW, names passed through.  POSIX: a
+** process-shared robust pthread object in a managed shm object of its
+** own (the region machinery above gives it the Windows lifetime), under
+** a directory of its kind so that its names never meet region names.
+**
+** Mutexes are recursive on both systems: the owner may lock again and
+** needs one unlock per lock.
+*/
+
+/* Error kinds of mutexes and events (bad names are WSHM_ENAME). */
+#define WSHM_EMUTEX     "Mutex"
+#define WSHM_EEVENT     "Event"
+
+/* Results of the waits. */
+enum wshm_wait {
+  WSHM_WAIT_FAILED = 0,   /* e is filled */
+  WSHM_WAIT_OK,           /* acquired / signalled */
+  WSHM_WAIT_ABANDONED,    /* acquired; the previous owner died holding it */
+  WSHM_WAIT_TIMEOUT,
+  WSHM_WAIT_NOTOWNER      /* unlock by a thread that does not own it */
+};
+
+/* Timeout argument meaning "wait for ever". */
+#define WSHM_INFINITE   (-1L)
+
+/* Longest name of a mutex or event (bytes, without a namespace prefix). */
+#define WSHM_SYNCNAMEMAX  240
+
+typedef struct wshm_syncopts {
+  unsigned mode;          /* POSIX permission bits of a new object */
+} wshm_syncopts;
+
+/*
+** A named mutex or event.  A zeroed struct (or one after wshm_os_*_init)
+** is closed; 'open' is 1 between a successful open and the close.
+*/
+typedef struct wshm_sync {
+  int open;
+  intptr_t handle;        /* Windows: the HANDLE */
+  void *obj;              /* POSIX: the shared pthread object */
+  wshm_region r;          /* POSIX: the shm object holding it */
+} wshm_sync;
+
+/* Values a closed sync object holds. */
+void wshm_os_sync_init (wshm_sync *s);
+
+/* Platform part of checking a mutex or event name (after the portable
+** checks of wshm_checkname): 0 and e (InvalidName) when too long. */
+int wshm_os_synccheckname (const char *name, size_t len, wshm_err *e);
+
+/* Open the named mutex, creating it (unowned) if absent.  1 or 0 and e. */
+int wshm_os_mutex_open (wshm_sync *s, const char *name, size_t len,
+                        const wshm_syncopts *o, wshm_err *e);
+/* Lock, waiting at most timeout_ms (WSHM_INFINITE: no limit). */
+enum wshm_wait wshm_os_mutex_lock (wshm_sync *s, long timeout_ms,
+                                   wshm_err *e);
+/* Unlock once: WSHM_WAIT_OK, WSHM_WAIT_NOTOWNER or WSHM_WAIT_FAILED. */
+enum wshm_wait wshm_os_mutex_unlock (wshm_sync *s, wshm_err *e);
+/* Close (the caller has released what it held).  Safe when closed. */
+void wshm_os_mutex_close (wshm_sync *s);
+
+/* Open the named auto-reset event, creating it (not set) if absent. */
+int wshm_os_event_open (wshm_sync *s, const char *name, size_t len,
+                        const wshm_syncopts *o, wshm_err *e);
+/* Set: wakes one waiter, or the next wait if none waits.  1 or 0 and e. */
+int wshm_os_event_set (wshm_sync *s, wshm_err *e);
+/* Wait until set (and reset it), at most timeout_ms. */
+enum wshm_wait wshm_os_event_wait (wshm_sync *s, long timeout_ms,
+                                   wshm_err *e);
+/* Close.  Safe when closed. */
+void wshm_os_event_close (wshm_sync *s);
+
+/* Give the processor to another thread for a moment (a reader waiting
+** out a writer). */
+void wshm_os_yield (void);
+
 #endif

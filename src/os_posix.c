@@ -161,9 +161,9 @@ static int map (wshm_region *r, int fd, uint64_t size, int writable,
   }
   p = mmap(NULL, (size_t)size, prot, MAP_SHARED, fd, 0);
   if (p == MAP_FAILED) {
-    int en = errno;
-    wshm_os_seterr(e, en == ENOMEM ? WSHM_ETOOLARGE : kind, en, "map",
-                   path + sizeof(SHMDIR) - 1);
+    int en = errno;  /* EINVAL: the length is more than mmap can take */
+    wshm_os_seterr(e, (en == ENOMEM || en == EINVAL) ? WSHM_ETOOLARGE : kind,
+                   en, "map", path + sizeof(SHMDIR) - 1);
     return 0;
   }
   r->base = (unsigned char *)p;
@@ -239,10 +239,10 @@ static int create (wshm_region *r, const char *path, const wshm_ropts *o,
 static int remove_if_stale (const char *path) {
   struct stat st;
   int rc = EXISTS;
-  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0)
     return errno == ENOENT ? RETRY : EXISTS;
-  if (fstat(fd, &st) == 0 && (st.st_mode & MANAGED)
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & MANAGED)
       && flock(fd, LOCK_EX | LOCK_NB) == 0) {
     unlink_locked(fd, path);
     rc = RETRY;
@@ -259,14 +259,18 @@ static int open_existing (wshm_region *r, const char *path, int writable,
                           const wshm_ropts *o, wshm_err *e) {
   const char *name = path + sizeof(SHMDIR) - 1;
   struct stat st;
-  int fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NOFOLLOW);
+  int en;
+  /* O_NONBLOCK: a FIFO planted under the name must not hang the open */
+  int fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NOFOLLOW
+                      | O_NONBLOCK);
   if (fd < 0) {
     if (errno == ENOENT) return ABSENT;
     wshm_os_seterr(e, WSHM_EOPEN, errno, "open", name);
     return FAILED;
   }
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    wshm_os_seterr(e, WSHM_EOPEN, errno ? errno : EINVAL, "open", name);
+  en = fstat(fd, &st) != 0 ? errno : S_ISREG(st.st_mode) ? 0 : EINVAL;
+  if (en != 0) {  /* EINVAL: a directory, FIFO, ... under the name */
+    wshm_os_seterr(e, WSHM_EOPEN, en, "open", name);
     close(fd);
     return FAILED;
   }

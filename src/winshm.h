@@ -68,6 +68,8 @@ WSHM_HIDDEN int wshm_utf8valid (const char *s, size_t len);
 
 /* --------------------------------------------------------------- layout */
 
+#define WSHM_LAYOUT     "winshm.layout"
+
 /*
 ** Size in bytes of the layout at idx, or -1 if idx holds no layout.
 ** Implemented by layout.c.
@@ -76,10 +78,33 @@ WSHM_HIDDEN lua_Integer wshm_layoutsize (lua_State *L, int idx);
 
 /* ---------------------------------------------------------------- views */
 
+#define WSHM_VIEW       "winshm.view"
+
 /* link:get(), link:get_mut(), link:view(layout, offset [, "rw"]). */
 WSHM_HIDDEN int wshm_link_get (lua_State *L);
 WSHM_HIDDEN int wshm_link_get_mut (lua_State *L);
 WSHM_HIDDEN int wshm_link_view (lua_State *L);
+
+/* One scalar field of a view, resolved. */
+typedef struct wshm_fieldref {
+  unsigned char *addr;  /* its first byte in the mapping */
+  size_t size;          /* 1, 2, 4 or 8 */
+  int isint;            /* an integer type (bool and char are not) */
+  int issigned;
+  int writable;         /* the view allows writes */
+} wshm_fieldref;
+
+/*
+** Resolve the scalar field named by the string at kidx (dotted paths
+** "a.b" allowed) of the open view at vidx; raises naming the field and
+** the layout if vidx is not an open struct view, the field is unknown or
+** not a scalar (a struct, an array or a string).  A single char,
+** char16_t or char32_t is a scalar with isint 0.
+*/
+WSHM_HIDDEN void wshm_view_field (lua_State *L, int vidx, int kidx,
+                                  wshm_fieldref *f);
+WSHM_HIDDEN int wshm_read (lua_State *L);   /* shm.read: view at 1 -> table */
+WSHM_HIDDEN int wshm_write (lua_State *L);  /* shm.write: view at 1, table at 2 */
 
 /* ------------------------------------------------- module registration */
 
@@ -92,6 +117,8 @@ WSHM_HIDDEN void wshm_open_sync (lua_State *L);
 WSHM_HIDDEN void wshm_open_atomic (lua_State *L);
 WSHM_HIDDEN void wshm_open_cdef (lua_State *L);
 WSHM_HIDDEN void wshm_open_embedded (lua_State *L);
+/* shm._sys for the command-line tools (tools_posix.c, tools_win32.c). */
+WSHM_HIDDEN void wshm_open_tools (lua_State *L);
 
 /* Set the functions of l into a new metatable 'tname' (liolib createmeta):
 ** __index = the table of methods m (may be NULL); leaves nothing. */

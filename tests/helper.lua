@@ -19,9 +19,17 @@ local function quote(s)
 end
 H.quote = quote
 
-local function tmpfile(src)
+-- A fresh temporary path (Windows' tmpnam gives "\\sN." at the drive root).
+local function tmpname()
   local path = os.tmpname()
-  if H.windows and not path:find("[/\\]") then path = os.getenv("TEMP") .. path end
+  if H.windows and not path:find("^%a:") then
+    path = os.getenv("TEMP") .. "\\" .. path:gsub("^[/\\]+", "")
+  end
+  return path
+end
+
+local function tmpfile(src)
+  local path = tmpname()
   local f = assert(io.open(path, "wb"))
   f:write(src)
   f:close()
@@ -33,7 +41,10 @@ function H.run(src, ...)
   local script = tmpfile(src)
   local args = { quote(H.host), quote(script) }
   for _, a in ipairs({ ... }) do args[#args + 1] = quote(tostring(a)) end
-  local p = assert(io.popen(table.concat(args, " ") .. " 2>&1", "r"))
+  local cmd = table.concat(args, " ") .. " 2>&1"
+  -- cmd.exe /c drops the first and the last quote of the line: add a pair
+  if H.windows then cmd = '"' .. cmd .. '"' end
+  local p = assert(io.popen(cmd, "r"))
   local out = p:read("a")
   local ok, _, code = p:close()
   os.remove(script)
@@ -43,13 +54,15 @@ end
 -- Start a host process in the background; returns a handle whose :wait()
 -- gives ok, output.  Output goes to a temporary file.
 function H.spawn(src, ...)
-  local script, out = tmpfile(src), os.tmpname()
+  local script, out = tmpfile(src), tmpname()
   local args = { quote(H.host), quote(script) }
   for _, a in ipairs({ ... }) do args[#args + 1] = quote(tostring(a)) end
   local cmd = table.concat(args, " ") .. " > " .. quote(out) .. " 2>&1"
-  local pidfile = os.tmpname()
+  local pidfile = tmpname()
   if H.windows then
-    os.execute('start "" /b cmd /c "' .. cmd .. '"')
+    -- !errorlevel! (delayed, /v:on) is the status of the host just run
+    os.execute('start "" /b cmd /v:on /c "' .. cmd .. ' & echo !errorlevel!> '
+      .. quote(out .. ".rc") .. '"')
   else
     os.execute("(" .. cmd .. "; echo $? > " .. quote(out .. ".rc") .. ") & echo $! > " .. quote(pidfile))
   end
@@ -80,7 +93,7 @@ end
 
 function H.sleep(s)
   if H.windows then
-    os.execute(("ping -n 1 -w %d 127.0.0.1 >NUL"):format(math.floor(s * 1000)))
+    require("system").sleep(s)  -- busted's own clock module (a stand-in)
   else
     os.execute(("sleep %.3f"):format(s))
   end

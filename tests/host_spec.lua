@@ -124,7 +124,7 @@ describe("host", function()
     it("runs from any directory, away from the build tree", function()
       local dir = os.getenv("TEMP") or "/tmp"
       local out, _, code = host({ "-e", "print(require('winshm')._VERSION)" },
-        { cwd = dir, env = { LUA_PATH = ";", LUA_CPATH = ";" } })
+        { cwd = dir, env = { LUA_PATH = ";;", LUA_CPATH = ";;" } })
       assert.equal(require("winshm")._VERSION .. "\n", out)
       assert.equal(0, code)
     end)
@@ -519,10 +519,11 @@ describe("host", function()
         print(shm._VERSION, n)]]
       local saved = H.host
       H.host = prefix .. "/bin/winshm"
-      local out, err, code = host({ "-e", check }, { cwd = "/", env = { LUA_PATH = ";", LUA_CPATH = ";" } })
+      local out, err, code = host({ "-e", check }, { cwd = "/", env = { LUA_PATH = ";;", LUA_CPATH = ";;" } })
       H.host = saved
-      local p = io.popen(("cd / && LUA_PATH=';' LUA_CPATH=%s lua5.4 -e %s 2>&1"):format(
-        H.quote(prefix .. "/lib/lua/5.4/?.so"), H.quote(check)))
+      -- the system's default paths only (where lpeg lives), not the prefix's
+      local p = io.popen(("cd / && LUA_PATH=';;' LUA_CPATH=%s lua5.4 -e %s 2>&1"):format(
+        H.quote(prefix .. "/lib/lua/5.4/?.so;;"), H.quote(check)))
       local modout = p:read("a")
       p:close()
       removedir(prefix)

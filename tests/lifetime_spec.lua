@@ -31,7 +31,7 @@ describe("lifetime", function()
     assert.is_true(gone(name))
   end)
 
-  it("leaves no /dev/shm entry behind", function()
+  it("leaves no /dev/shm entry behind #posix", function()
     local name = H.name("entry")
     local l = assert(shm.create(name, 64))
     assert.is_true(H.shm_exists(name))
@@ -39,7 +39,7 @@ describe("lifetime", function()
     assert.is_false(H.shm_exists(name))
   end, { "posix" })
 
-  it("persist = true keeps the region until shm.remove", function()
+  it("persist = true keeps the region until shm.remove #posix", function()
     local name = H.name("persist")
     local l = assert(shm.create(name, 64, { persist = true }))
     l:write_bytes(0, "kept")
@@ -52,7 +52,7 @@ describe("lifetime", function()
     assert.is_false(H.shm_exists(name))
   end, { "posix" })
 
-  it("creates with mode 0600 unless told otherwise", function()
+  it("creates with mode 0600 unless told otherwise #posix", function()
     local name = H.name("mode")
     local l = assert(shm.create(name, 64))
     local p = io.popen("stat -c %a /dev/shm/" .. name)
@@ -66,7 +66,7 @@ describe("lifetime", function()
     m:close()
   end, { "posix" })
 
-  it("never removes a region another program created", function()
+  it("never removes a region another program created #posix", function()
     local name = H.name("foreign")
     local f = assert(io.open("/dev/shm/" .. name, "wb"))
     f:write(("x"):rep(4096))
@@ -87,7 +87,7 @@ describe("lifetime", function()
     assert.is_true(shm.remove(name))
   end, { "posix" })
 
-  it("frees the name when every holder was killed", function()
+  it("frees the name when every holder was killed #posix", function()
     local name = H.name("killed")
     local holders = {}
     for i = 1, 2 do
@@ -115,7 +115,7 @@ describe("lifetime", function()
     assert.is_false(H.shm_exists(name))
   end, { "posix" })
 
-  it("open of a region whose holders all died says ENOENT", function()
+  it("open of a region whose holders all died says ENOENT #posix", function()
     local name = H.name("stale")
     local h = H.spawn([[
       local shm = require "winshm"
@@ -129,7 +129,7 @@ describe("lifetime", function()
     assert.is_false(H.shm_exists(name))
   end, { "posix" })
 
-  it("survives many processes creating, opening and closing at once", function()
+  it("survives many processes creating, opening and closing at once #posix", function()
     local name = H.name("race")
     local procs = {}
     for i = 1, 4 do

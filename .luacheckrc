@@ -1,0 +1,18 @@
+-- luacheck configuration: `make lint` checks lua/, tests/ and examples/.
+std = "lua54"
+max_line_length = 120
+self = false         -- methods need not use their implicit self
+codes = true
+
+-- The specs run under busted (describe, it, assert, spy, ...).
+files["tests/"] = { std = "+busted" }
+files["**/*_spec.lua"] = { std = "+busted" }
+
+-- Fuzz drivers run inside the fuzzing harness, which gives them these.
+files["tests/fuzz/"] = { read_globals = { "fuzz", "DRIVER_DIR" } }
+
+-- LuaLS annotations: declarations only, their parameters are documentation.
+files["lua/types/"] = { unused_args = false, unused = false, max_line_length = false }
+
+-- Generated or copied in by the builds.
+exclude_files = { "build/", "lua_modules/", ".luarocks/" }

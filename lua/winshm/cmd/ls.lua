@@ -1,0 +1,5 @@
+-- `winshm ls ...`: the host runs this module's function with the
+-- command's arguments; winshm.tools does the work.
+return function(...)
+  return require("winshm.tools").main({ "ls", ... })
+end

@@ -1,0 +1,121 @@
+-- winshm.tools.format: turning what a region holds into lines of text.
+--
+--   fields(value, layout)  -> { {path, text}, ... }   one per scalar, in
+--                             declaration order, arrays and nested layouts
+--                             expanded: "pos.x", "wheels[2].temp", "grid[1][3]"
+--   hexdump(bytes, base [, collapse]) -> { {offset, text}, ... }
+--   quote(s)               -> s as a double-quoted, escaped string
+local shm = require "winshm"
+
+local M = {}
+
+local escapes = { ["\n"] = "\\n", ["\r"] = "\\r", ["\t"] = "\\t",
+                  ['"'] = '\\"', ["\\"] = "\\\\" }
+
+-- A string as one printable line: control characters escaped, UTF-8 kept.
+function M.quote(s)
+  return '"' .. s:gsub('[%c"\\]', function(c)
+    return escapes[c] or ("\\%03d"):format(c:byte())
+  end) .. '"'
+end
+
+local float4 = { float = true, f32 = true }
+
+-- One scalar as text; 'tname' is its C type name when known.
+function M.value(v, tname)
+  local t = type(v)
+  if t == "string" then return M.quote(v) end
+  if math.type(v) == "float" then
+    if v ~= v then return "nan" end
+    if v == math.huge then return "inf" end
+    if v == -math.huge then return "-inf" end
+    if float4[tname] then
+      local s = ("%.7g"):format(v)
+      if not s:find("[.eni]") then s = s .. ".0" end
+      return s
+    end
+    return tostring(v)
+  end
+  return tostring(v)
+end
+
+local function islayout(x)
+  return shm.type(x) == "layout"
+end
+
+local flatten
+
+-- The elements of an array value (a sequence, nested for several dimensions).
+local function flatten_array(v, lay, tname, path, out)
+  for i = 1, #v do
+    flatten(v[i], lay, tname, path .. "[" .. i .. "]", out)
+  end
+end
+
+-- The members of a struct value, in the layout's declaration order; keys
+-- the layout does not know (there should be none) follow, sorted.
+local function flatten_struct(v, lay, path, out)
+  local seen = {}
+  local prefix = path == "" and "" or path .. "."
+  if lay then
+    for _, f in ipairs(shm.fields(lay)) do
+      seen[f.name] = true
+      local sub = f.layout or (islayout(f.type) and f.type) or nil
+      if v[f.name] ~= nil then
+        flatten(v[f.name], sub, f.type, prefix .. f.name, out)
+      end
+    end
+  end
+  local rest = {}
+  for k in pairs(v) do
+    if not seen[k] then rest[#rest + 1] = k end
+  end
+  table.sort(rest, function(a, b) return tostring(a) < tostring(b) end)
+  for _, k in ipairs(rest) do
+    flatten(v[k], nil, nil, prefix .. tostring(k), out)
+  end
+end
+
+function flatten(v, lay, tname, path, out)
+  if type(v) ~= "table" then
+    out[#out + 1] = { path, M.value(v, tname) }
+  elseif v[1] ~= nil or next(v) == nil then
+    flatten_array(v, lay, tname, path, out)
+  else
+    flatten_struct(v, lay, path, out)
+  end
+end
+
+-- Every scalar of 'value' (as shm.read gives it) as {path, text}.
+function M.fields(value, layout)
+  local out = {}
+  flatten(value, layout, nil, "", out)
+  return out
+end
+
+-- hexdump -C style lines of 'bytes', whose first byte is at offset 'base'.
+-- With 'collapse', a run of lines equal to the one before is one "*" line.
+function M.hexdump(bytes, base, collapse)
+  local out, prev, starred = {}, nil, false
+  for i = 1, #bytes, 16 do
+    local chunk = bytes:sub(i, i + 15)
+    if collapse and chunk == prev and #chunk == 16 then
+      if not starred then out[#out + 1] = { "*", "*" } end
+      starred = true
+    else
+      local hex = chunk:gsub(".", function(c) return ("%02x "):format(c:byte()) end)
+      if #chunk > 8 then hex = hex:sub(1, 24) .. " " .. hex:sub(25) end
+      local text = chunk:gsub("[^\32-\126]", ".")
+      local off = ("%08x"):format(base + i - 1)
+      out[#out + 1] = { off, ("%s  %-49s |%s|"):format(off, hex, text) }
+      starred = false
+    end
+    prev = chunk
+  end
+  if collapse and starred then
+    out[#out + 1] = { ("%08x"):format(base + #bytes), ("%08x"):format(base + #bytes) }
+  end
+  return out
+end
+
+return M

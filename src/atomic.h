@@ -1,0 +1,34 @@
+/*
+** atomic.h -- what atomic.c shares with consistent.c: integer fields fit
+** for atomic operations and sequentially consistent access to them.
+*/
+#ifndef WINSHM_ATOMIC_H
+#define WINSHM_ATOMIC_H
+
+#include "winshm.h"
+
+/*
+** The field named at kidx of the view at vidx, an aligned integer of 1,
+** 2, 4 or 8 bytes (writable when 'write'); raises naming the field and
+** the layout otherwise.
+*/
+WSHM_HIDDEN void wshm_atomicfield (lua_State *L, int vidx, int kidx,
+                                   wshm_fieldref *f, int write);
+
+/* Sequentially consistent load, store and fetch-and-add of field f. */
+WSHM_HIDDEN uint64_t wshm_aload (const wshm_fieldref *f);
+WSHM_HIDDEN void wshm_astore (const wshm_fieldref *f, uint64_t v);
+WSHM_HIDDEN uint64_t wshm_aadd (const wshm_fieldref *f, uint64_t d);
+
+/* The bits of f's value, truncated to its width (for comparing). */
+WSHM_HIDDEN uint64_t wshm_abits (const wshm_fieldref *f, uint64_t v);
+
+/* Push the bits of field f as a Lua integer, as a plain read gives it. */
+WSHM_HIDDEN void wshm_apush (lua_State *L, const wshm_fieldref *f,
+                             uint64_t bits);
+
+/* Add read_consistent and write_consistent to the module table at the
+** top (consistent.c; called by wshm_open_atomic). */
+WSHM_HIDDEN void wshm_open_consistent (lua_State *L);
+
+#endif

@@ -1,0 +1,105 @@
+/*
+** tools_posix.c -- the few system calls the command-line tools
+** (lua/winshm/tools.lua) need and Lua lacks, as the hidden table shm._sys:
+**
+**   _sys.sleep(seconds)   pause (fractions allowed)
+**   _sys.isatty()         is standard output a terminal?
+**   _sys.scandir(dir)     { {name=, size=, mode=, uid=, owner=, dir=,
+**                            dev=, ino=}, ... } | nil, message
+**
+** Not part of the public API (API.md); the tools are its only users.
+*/
+#include <dirent.h>
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "winshm.h"
+
+static int sys_sleep (lua_State *L) {
+  lua_Number s = luaL_checknumber(L, 1);
+  struct timespec ts;
+  if (!(s > 0)) return 0;
+  ts.tv_sec = (time_t)s;
+  ts.tv_nsec = (long)((s - (lua_Number)ts.tv_sec) * 1e9);
+  while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+    ;
+  return 0;
+}
+
+static int sys_isatty (lua_State *L) {
+  lua_pushboolean(L, isatty(STDOUT_FILENO));
+  return 1;
+}
+
+/* Push a table describing the directory entry 'name' with status st. */
+static void pushentry (lua_State *L, const char *name, const struct stat *st) {
+  struct passwd *pw = getpwuid(st->st_uid);
+  char dev[32];
+  lua_createtable(L, 0, 8);
+  lua_pushstring(L, name);
+  lua_setfield(L, -2, "name");
+  lua_pushinteger(L, (lua_Integer)st->st_size);
+  lua_setfield(L, -2, "size");
+  lua_pushinteger(L, (lua_Integer)(st->st_mode & 07777));
+  lua_setfield(L, -2, "mode");
+  lua_pushinteger(L, (lua_Integer)st->st_uid);
+  lua_setfield(L, -2, "uid");
+  if (pw != NULL) lua_pushstring(L, pw->pw_name);
+  else lua_pushfstring(L, "%d", (int)st->st_uid);
+  lua_setfield(L, -2, "owner");
+  lua_pushboolean(L, S_ISDIR(st->st_mode));
+  lua_setfield(L, -2, "dir");
+  /* the device as /proc/locks spells it: "major:minor" in hex */
+  snprintf(dev, sizeof(dev), "%02x:%02x", major(st->st_dev),
+           minor(st->st_dev));
+  lua_pushstring(L, dev);
+  lua_setfield(L, -2, "dev");
+  lua_pushinteger(L, (lua_Integer)st->st_ino);
+  lua_setfield(L, -2, "ino");
+}
+
+/* The entries of a directory (not following symbolic links), unsorted. */
+static int sys_scandir (lua_State *L) {
+  const char *dir = luaL_checkstring(L, 1);
+  DIR *d = opendir(dir);
+  struct dirent *de;
+  int n = 0;
+  if (d == NULL) {
+    luaL_pushfail(L);
+    lua_pushfstring(L, "%s: %s", dir, strerror(errno));
+    return 2;
+  }
+  lua_newtable(L);
+  while ((de = readdir(d)) != NULL) {
+    struct stat st;
+    const char *path;
+    if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+      continue;
+    path = lua_pushfstring(L, "%s/%s", dir, de->d_name);
+    if (lstat(path, &st) == 0) {
+      pushentry(L, de->d_name, &st);
+      lua_rawseti(L, -3, ++n);
+    }
+    lua_pop(L, 1);
+  }
+  closedir(d);
+  return 1;
+}
+
+static const luaL_Reg sysfuncs[] = {
+  {"sleep", sys_sleep},
+  {"isatty", sys_isatty},
+  {"scandir", sys_scandir},
+  {NULL, NULL}
+};
+
+void wshm_open_tools (lua_State *L) {
+  luaL_newlib(L, sysfuncs);
+  lua_setfield(L, -2, "_sys");
+}

@@ -1,0 +1,56 @@
+-- cc.lua -- run the C compilers the differential tests check against.
+local C = {}
+
+-- The compiler for each layout ABI (native is this machine's: SysV here).
+C.for_abi = { native = "gcc", sysv = "gcc", windows = "x86_64-w64-mingw32-gcc" }
+
+local function q(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
+C.quote = q
+
+-- Is the program on PATH?
+function C.have(prog)
+  if package.config:sub(1, 1) == "\\" then return false end
+  local ok = os.execute("command -v " .. q(prog) .. " >/dev/null 2>&1")
+  return ok == true
+end
+
+-- Run a shell command; returns ok, combined output.
+function C.sh(cmd)
+  local p = assert(io.popen(cmd .. " 2>&1", "r"))
+  local out = p:read("a")
+  local ok = p:close()
+  return ok == true, out
+end
+
+-- Run a shell command; returns ok, its standard output, its standard error.
+function C.sh3(cmd)
+  local err = os.tmpname()
+  local p = assert(io.popen(cmd .. " 2>" .. q(err), "r"))
+  local out = p:read("a")
+  local ok = p:close()
+  local f = io.open(err, "rb")
+  local e = f and f:read("a") or ""
+  if f then f:close() end
+  os.remove(err)
+  return ok == true, out, e
+end
+
+local function write(path, s)
+  local f = assert(io.open(path, "wb"))
+  f:write(s)
+  f:close()
+end
+C.write = write
+
+-- Compile C source src with cc; extra: more arguments ("-c -o /dev/null" by
+-- default).  Returns ok, the compiler's messages (in the C locale).
+function C.compile(cc, src, extra)
+  local path = os.tmpname() .. ".c"
+  write(path, src)
+  local ok, out = C.sh(("LC_ALL=C %s -std=gnu11 %s %s"):format(q(cc), extra or "-c -o /dev/null", q(path)))
+  os.remove(path)
+  os.remove(path:sub(1, -3))
+  return ok, out
+end
+
+return C

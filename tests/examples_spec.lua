@@ -1,0 +1,130 @@
+-- Every file under examples/ runs (briefly) with the host, so none rots.
+-- Examples with something to prove have their own check below; any other
+-- X.lua must run with no arguments and exit 0, any other X.sh must run as
+-- `sh X.sh HOST` and exit 0.  Python files run through their Lua partner.
+local shm = require "winshm"
+local H = require "helper"
+
+local TIMEOUT = 60   -- seconds for one example
+
+-- Run a shell command line; returns ok, output (stdout and stderr).
+local function sh(cmd)
+  local p = assert(io.popen(("timeout %d %s 2>&1"):format(TIMEOUT, cmd), "r"))
+  local out = p:read("a")
+  local ok = p:close()
+  return ok, out
+end
+
+local function host(...)
+  local args = { H.quote(H.host) }
+  for _, a in ipairs({ ... }) do args[#args + 1] = H.quote(a) end
+  return sh(table.concat(args, " "))
+end
+
+-- Files under examples/, relative paths, sorted.
+local function example_files()
+  local p = assert(io.popen("find examples -type f 2>/dev/null | sort"))
+  local files = {}
+  for line in p:lines() do files[#files + 1] = line end
+  p:close()
+  return files
+end
+
+local has_python = os.execute(
+  "python3 -c 'import multiprocessing.shared_memory' >/dev/null 2>&1")
+
+-- The examples with checks of their own: file -> function(path).
+local checks = {
+  ["examples/demo.sh"] = function(path)
+    local ok, out = sh("sh " .. H.quote(path) .. " " .. H.quote(H.host))
+    assert.is_true(ok, out)
+    assert.matches("writer: 60 frames written", out, 1, true)
+    assert.matches("reader: frame %d+  player Ada", out)
+  end,
+  ["examples/gamestate.lua"] = function(path)
+    local layout = dofile(path)
+    assert.equal("layout", shm.type(layout))
+    assert.is_true(shm.sizeof(layout) > 0)
+  end,
+  -- writer and reader are two halves of demo.sh; the reader alone waits
+  -- for a writer, so here the writer runs alone and must finish.
+  ["examples/writer.lua"] = function(path)
+    local ok, out = host(path, H.name("writer"), "5")
+    assert.is_true(ok, out)
+    assert.matches("writer: 5 frames written", out, 1, true)
+  end,
+  ["examples/reader.lua"] = function() end,  -- run by demo.sh
+  ["examples/python_interop.py"] = function() end,  -- run by python_interop.lua
+  ["examples/python_interop.lua"] = function(path)
+    local ok, out = host(path)
+    assert.is_true(ok, out)
+    if not has_python then
+      assert.matches("skipped", out, 1, true)
+      return
+    end
+    assert.equal(table.concat({
+      "winshm: lap 7 best 83.25 driver Grace",
+      "python: winshm replied 42",
+      "python: lap 12 best 81.50 driver Ada",
+      "winshm: python replied 1200", "" }, "\n"), out)
+  end,
+}
+
+-- Any other example: run it.
+local function default_check(path)
+  local ok, out
+  if path:match("%.lua$") then
+    ok, out = host(path)
+  elseif path:match("%.sh$") then
+    ok, out = sh("sh " .. H.quote(path) .. " " .. H.quote(H.host))
+  else
+    return  -- data, headers, text: used by the examples that run
+  end
+  assert.is_true(ok, path .. " failed:\n" .. out)
+end
+
+describe("examples #posix", function()
+  if type(shm.struct) ~= "function" then
+    pending("needs shm.struct")
+    return
+  end
+
+  local files = example_files()
+
+  it("are there", function()
+    assert.is_true(#files >= 4)
+    local set = {}
+    for _, f in ipairs(files) do set[f] = true end
+    for _, f in ipairs({ "examples/demo.sh", "examples/gamestate.lua",
+                         "examples/writer.lua", "examples/reader.lua",
+                         "examples/python_interop.lua", "examples/python_interop.py" }) do
+      assert.is_true(set[f], f .. " is missing")
+    end
+  end)
+
+  for _, f in ipairs(files) do
+    it("run: " .. f, function()
+      (checks[f] or default_check)(f)
+    end)
+  end
+
+  it("gamestate.lua is a layout `winshm dump` reads from a live writer", function()
+    local name = H.name("demo")
+    local writer = H.spawn(([[
+      arg = { [0] = "examples/writer.lua", %q, "100" }
+      dofile("examples/writer.lua")
+    ]]):format(name))
+    assert.truthy(H.until_true(function() return H.shm_exists(name) end))
+    local ok, out
+    -- the writer names its player right after creating the region
+    H.until_true(function()
+      ok, out = host("dump", name, "--layout", "examples/gamestate.lua")
+      return ok and out:find("Ada", 1, true)
+    end)
+    assert.is_true(ok, out)
+    assert.matches('\nplayer = "Ada"\n', out, 1, true)
+    assert.matches("\nalive = true\n", out, 1, true)
+    assert.matches("^frame = %d+\npos%.x = ", out)
+    assert.truthy(writer:wait())
+  end)
+end)

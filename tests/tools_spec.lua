@@ -1,0 +1,584 @@
+-- The host's commands: winshm dump / watch / ls / rm / help
+-- (lua/winshm/tools.lua), run as a user runs them.
+local shm = require "winshm"
+local H = require "helper"
+
+-- Run `winshm ARGS...`; returns exit code, stdout, stderr.
+local function cli(...)
+  local out, err = os.tmpname(), os.tmpname()
+  local args = { H.quote(H.host) }
+  for _, a in ipairs({ ... }) do args[#args + 1] = H.quote(tostring(a)) end
+  local cmd = table.concat(args, " ") .. " >" .. H.quote(out) .. " 2>" .. H.quote(err)
+  local _, _, code = os.execute(cmd)
+  local function slurp(p)
+    local f = assert(io.open(p, "rb"))
+    local s = f:read("a")
+    f:close()
+    os.remove(p)
+    return s
+  end
+  return code, slurp(out), slurp(err)
+end
+
+local function tmpfile(text)
+  local p = os.tmpname()
+  local f = assert(io.open(p, "wb"))
+  f:write(text)
+  f:close()
+  return p
+end
+
+-- An error is one line on stderr naming the command.
+local function assert_oneline_error(cmd, err)
+  assert.matches("^winshm " .. cmd .. ": [^\n]+\n$", err)
+end
+
+local has_layouts = type(shm.struct) == "function"
+
+-- Does this host run `winshm COMMAND` (lua/winshm/cmd/*.lua)?
+local has_commands = (cli("help")) == 0
+
+-- describe() for the suites that run commands.
+local function describe_cli(title, body)
+  describe(title, function()
+    if not has_commands then
+      pending("needs a host that runs commands")
+      return
+    end
+    body()
+  end)
+end
+
+local GAMESTATE = [[
+local shm = require "winshm"
+local Vec = shm.struct{ {"x","float"}, {"y","float"}, {"z","float"}, name = "Vec3" }
+local Wheel = shm.struct{ {"temp","float"}, {"ok","bool"}, name = "Wheel" }
+return shm.struct{ name = "GameState",
+  {"tick","uint32_t"}, {"speed","double"}, {"pos", Vec}, {"driver","char",16},
+  {"wheels", Wheel, 2}, {"grid","int16_t",{2,3}} }
+]]
+
+describe_cli("winshm help", function()
+  it("lists every command and exits 0", function()
+    local code, out, err = cli("help")
+    assert.equal(0, code)
+    assert.equal("", err)
+    for _, c in ipairs({ "dump", "watch", "ls", "rm", "help" }) do
+      assert.matches("winshm " .. c, out, 1, true)
+    end
+  end)
+
+  it("tells the usage of one command", function()
+    local code, out = cli("help", "watch")
+    assert.equal(0, code)
+    assert.matches("^usage: winshm watch NAME", out)
+    assert.matches("--count N", out, 1, true)
+    local code2, out2 = cli("dump", "--help")
+    assert.equal(0, code2)
+    assert.matches("^usage: winshm dump NAME", out2)
+  end)
+
+  it("fails with one line and status 2 on an unknown command", function()
+    local code, out, err = cli("help", "frobnicate")
+    assert.equal(2, code)
+    assert.equal("", out)
+    assert_oneline_error("help", err)
+    assert.matches("no command 'frobnicate'", err, 1, true)
+  end)
+end)
+
+describe_cli("winshm COMMAND usage errors", function()
+  it("rejects an unknown option", function()
+    local code, _, err = cli("dump", "x", "--bogus")
+    assert.equal(2, code)
+    assert_oneline_error("dump", err)
+    assert.matches("unknown option '--bogus'", err, 1, true)
+  end)
+
+  it("rejects a missing option value and a bad number", function()
+    local code, _, err = cli("dump", "x", "--offset")
+    assert.equal(2, code)
+    assert.matches("'--offset' needs a value", err, 1, true)
+    code, _, err = cli("dump", "x", "--offset=-3")
+    assert.equal(2, code)
+    assert.matches("non-negative integer", err, 1, true)
+    code, _, err = cli("watch", "x", "--hz", "0")
+    assert.equal(2, code)
+    assert_oneline_error("watch", err)
+  end)
+
+  it("needs exactly one region name", function()
+    local code, _, err = cli("dump")
+    assert.equal(2, code)
+    assert.matches("missing region NAME", err, 1, true)
+    code, _, err = cli("dump", "a", "b")
+    assert.equal(2, code)
+    assert_oneline_error("dump", err)
+  end)
+end)
+
+describe_cli("winshm dump", function()
+  it("shows a raw region as a hex dump, collapsing repeated lines", function()
+    local name = H.name("dump")
+    local l = assert(shm.create(name, 100))
+    l:write_bytes(0, "Hello, world\n\0\1\2")
+    l:write_bytes(64, "tail")
+    local code, out, err = cli("dump", name)
+    assert.equal(0, code)
+    assert.equal("", err)
+    local lines = {}
+    for line in out:gmatch("[^\n]+") do lines[#lines + 1] = line end
+    assert.equal("00000000  48 65 6c 6c 6f 2c 20 77  6f 72 6c 64 0a 00 01 02  |Hello, world....|",
+      lines[1])
+    assert.equal("*", lines[3])
+    assert.matches("^00000040  74 61 69 6c 00", lines[4])
+    assert.matches("|tail", lines[4], 1, true)
+    l:close()
+  end)
+
+  it("takes --offset and --length for raw regions", function()
+    local name = H.name("dumpoff")
+    local l = assert(shm.create(name, 64))
+    l:write_bytes(30, "ABCD")
+    local code, out = cli("dump", name, "--offset", "29", "--length=6")
+    assert.equal(0, code)
+    -- as hexdump -C prints it
+    assert.equal("0000001d  00 41 42 43 44 00" .. (" "):rep(33) .. "|.ABCD.|\n", out)
+    local _, err
+    code, _, err = cli("dump", name, "--offset", "1000000")
+    assert.equal(1, code)
+    assert_oneline_error("dump", err)
+    assert.matches("past the end", err, 1, true)
+    l:close()
+  end)
+
+  it("fails with one line naming the region when it does not exist", function()
+    local name = H.name("absent")
+    local code, out, err = cli("dump", name)
+    assert.equal(1, code)
+    assert.equal("", out)
+    assert_oneline_error("dump", err)
+    assert.matches(name, err, 1, true)
+    assert.matches("ENOENT", err, 1, true)
+  end)
+
+  describe("with a layout", function()
+    if not has_layouts then
+      pending("needs shm.struct")
+      return
+    end
+    local layout_file, name, link
+    setup(function()
+      layout_file = tmpfile(GAMESTATE)
+      name = H.name("gs")
+      local layout = dofile(layout_file)
+      link = assert(shm.create(name, layout))
+      local v = link:get_mut()
+      v.tick = 42
+      v.speed = 0.1
+      v.pos.x = 1.5
+      v.driver = 'Ayrton "S"\n'
+      v.wheels[2].temp = 80.25
+      v.wheels[1].ok = true
+      v.grid[2][3] = -7
+    end)
+    teardown(function()
+      link:close()
+      os.remove(layout_file)
+    end)
+
+    it("prints every field as path = value, in declaration order", function()
+      local code, out, err = cli("dump", name, "--layout", layout_file)
+      assert.equal("", err)
+      assert.equal(0, code)
+      assert.equal(table.concat({
+        "tick = 42", "speed = 0.1", "pos.x = 1.5", "pos.y = 0.0", "pos.z = 0.0",
+        'driver = "Ayrton \\"S\\"\\n"',
+        "wheels[1].temp = 0.0", "wheels[1].ok = true",
+        "wheels[2].temp = 80.25", "wheels[2].ok = false",
+        "grid[1][1] = 0", "grid[1][2] = 0", "grid[1][3] = 0",
+        "grid[2][1] = 0", "grid[2][2] = 0", "grid[2][3] = -7", "" }, "\n"), out)
+    end)
+
+    it("reads a layout at --offset", function()
+      local f = tmpfile('local shm = require "winshm"\n' ..
+        'return shm.struct{ {"x","float"}, {"ok","bool"} }')
+      local wheel2 = shm.offsetof(dofile(layout_file), "wheels") + 8
+      local code, out = cli("dump", name, "--layout", f, "--offset", wheel2)
+      assert.equal(0, code)
+      assert.equal("x = 80.25\nok = false\n", out)
+      local err
+      code, out, err = cli("dump", name, "--layout", f, "--offset", link:size())
+      assert.equal(1, code)
+      assert.equal("", out)
+      assert_oneline_error("dump", err)
+      assert.matches("needs", err, 1, true)
+      os.remove(f)
+    end)
+
+    it("picks --type out of a file returning several layouts", function()
+      local f = tmpfile('local shm = require "winshm"\n' ..
+        'return { A = shm.struct{ {"a","uint32_t"} }, B = shm.struct{ {"b","uint8_t"} }, n = 3 }')
+      local code, _, err = cli("dump", name, "--layout", f)
+      assert.equal(2, code)
+      assert.matches("several layouts.*A, B", err)
+      local out
+      code, out = cli("dump", name, "--layout", f, "--type", "A")
+      assert.equal(0, code)
+      assert.equal("a = 42\n", out)
+      code, _, err = cli("dump", name, "--layout", f, "--type", "C")
+      assert.equal(1, code)
+      assert.matches("no layout 'C' (it has: A, B)", err, 1, true)
+      os.remove(f)
+    end)
+
+    it("reports a bad layout file in one line", function()
+      local missing = os.tmpname()
+      os.remove(missing)
+      local code, _, err = cli("dump", name, "--layout", missing)
+      assert.equal(1, code)
+      assert_oneline_error("dump", err)
+      assert.matches("cannot read layout file", err, 1, true)
+      local bad = tmpfile("return {")
+      code, _, err = cli("dump", name, "--layout", bad)
+      assert.equal(1, code)
+      assert_oneline_error("dump", err)
+      local raises = tmpfile('error("no such game")')
+      code, _, err = cli("dump", name, "--layout", raises)
+      assert.equal(1, code)
+      assert_oneline_error("dump", err)
+      assert.matches("no such game", err, 1, true)
+      local number = tmpfile("return 42")
+      code, _, err = cli("dump", name, "--layout", number)
+      assert.equal(1, code)
+      assert.matches("returns number, not a layout", err, 1, true)
+      for _, p in ipairs({ bad, raises, number }) do os.remove(p) end
+    end)
+
+    it("refuses a region smaller than the layout", function()
+      local small = H.name("small")
+      local l = assert(shm.create(small, 8))
+      local code, _, err = cli("dump", small, "--layout", layout_file)
+      assert.equal(1, code)
+      assert_oneline_error("dump", err)
+      assert.matches("has " .. l:size() .. " bytes", err, 1, true)
+      l:close()
+    end)
+  end)
+
+  describe("with C declarations", function()
+    if not (has_layouts and shm.cdef) then
+      pending("needs shm.cdef")
+      return
+    end
+    it("takes --cdef FILE.h --type T", function()
+      local h = tmpfile("typedef struct { int lap; float fuel; char car[8]; } Telemetry;\n" ..
+                        "struct Other { char c; };\n")
+      local name = H.name("cdef")
+      local l = assert(shm.create(name, 64))
+      local t = shm.cdef("typedef struct { int lap; float fuel; char car[8]; } Telemetry;").Telemetry
+      local v = l:view(t, 0, "rw")
+      v.lap, v.fuel, v.car = 7, 12.5, "gt3"
+      local code, out, err = cli("dump", name, "--cdef", h, "--type", "Telemetry")
+      assert.equal("", err)
+      assert.equal(0, code)
+      assert.equal('lap = 7\nfuel = 12.5\ncar = "gt3"\n', out)
+      code, out, err = cli("dump", name, "--cdef", h)
+      assert.equal("", out)
+      assert.equal(2, code)
+      assert.matches("--type", err, 1, true)
+      code, out, err = cli("dump", name, "--cdef", h, "--type", "Nope")
+      assert.equal("", out)
+      assert.equal(1, code)
+      assert_oneline_error("dump", err)
+      os.remove(h)
+      l:close()
+    end)
+  end)
+end)
+
+describe_cli("winshm watch", function()
+  it("prints plain refreshes when the output is not a terminal", function()
+    local name = H.name("watchraw")
+    local l = assert(shm.create(name, 16))
+    l:write_bytes(0, "abc")
+    local code, out, err = cli("watch", name, "--count", "3", "--hz", "50")
+    assert.equal("", err)
+    assert.equal(0, code)
+    -- nothing changed: the first refresh only, with every line
+    assert.equal("-- refresh 1\n00000000  61 62 63 00 00 00 00 00  00 00 00 00 00 00 00 00  |abc.............|\n",
+      out)
+    assert.is_nil(out:find("\27", 1, true))
+    l:close()
+  end)
+
+  it("stops at Ctrl-C (SIGINT) with status 0 #posix", function()
+    local name = H.name("watchint")
+    local l = assert(shm.create(name, 16))
+    local out = os.tmpname()
+    local _, _, code = os.execute(("timeout --preserve-status -s INT 0.5 %s watch %s > %s 2>&1")
+      :format(H.quote(H.host), H.quote(name), H.quote(out)))
+    local f = assert(io.open(out))
+    local s = f:read("a")
+    f:close()
+    os.remove(out)
+    assert.equal(0, code)
+    assert.matches("^%-%- refresh 1\n00000000 ", s)
+    assert.is_nil(s:find("interrupted", 1, true))
+    l:close()
+  end)
+
+  it("fails like dump on a missing region", function()
+    local code, out, err = cli("watch", H.name("nowatch"), "--count", "1")
+    assert.equal(1, code)
+    assert.equal("", out)
+    assert_oneline_error("watch", err)
+  end)
+
+  describe("with a layout", function()
+    if not has_layouts then
+      pending("needs shm.struct")
+      return
+    end
+    it("prints the fields that changed at each refresh", function()
+      local f = tmpfile(GAMESTATE)
+      local name = H.name("watch")
+      local l = assert(shm.create(name, dofile(f)))
+      l:get_mut().tick = 1
+      -- a second process changes tick and speed while watch runs
+      local writer = H.spawn(([[
+        local shm = require "winshm"
+        local l = assert(shm.open_existing(%q, 1))
+        local v = l:view(dofile(%q), 0, "rw")
+        shm._sys.sleep(0.3)
+        v.tick = 2
+        v.speed = 9.5
+        l:close()
+      ]]):format(name, f))
+      local code, out, err = cli("watch", name, "--layout", f, "--count", "40", "--hz", "40")
+      assert.truthy(writer:wait())
+      assert.equal("", err)
+      assert.equal(0, code)
+      local first, rest = out:match("^(%-%- refresh 1\n.-\n)(%-%- refresh.*)$")
+      assert.truthy(first, out)
+      assert.matches("tick = 1\n", first, 1, true)
+      assert.matches("grid[2][3] = 0\n", first, 1, true)
+      assert.matches("^%-%- refresh %d+\ntick = 2\nspeed = 9.5\n$", rest)
+      l:close()
+      os.remove(f)
+    end)
+  end)
+
+  describe("on a terminal #posix", function()
+    local has_script = os.execute("command -v script >/dev/null 2>&1")
+    if not has_script then
+      pending("needs script(1) for a pseudo-terminal")
+      return
+    end
+    it("redraws in place with ANSI escapes and highlights changes", function()
+      local name = H.name("watchtty")
+      local l = assert(shm.create(name, 16))
+      local writer = H.spawn(([[
+        local shm = require "winshm"
+        local l = assert(shm.open_existing(%q, 1))
+        shm._sys.sleep(0.3)
+        l:write_bytes(0, "Z")
+        l:close()
+      ]]):format(name))
+      local out = os.tmpname()
+      local cmd = ("%s watch %s --count 30 --hz 30"):format(H.quote(H.host), H.quote(name))
+      os.execute(("script -qec %s /dev/null > %s"):format(H.quote(cmd), H.quote(out)))
+      assert.truthy(writer:wait())
+      local f = assert(io.open(out, "rb"))
+      local s = f:read("a")
+      f:close()
+      os.remove(out)
+      assert.matches("\27[2J", s, 1, true)
+      assert.matches("\27[H", s, 1, true)
+      assert.matches("winshm watch " .. name, s, 1, true)
+      assert.matches("\27[1;33;7m00000000  5a 00", s, 1, true)
+      assert.is_nil(s:find("-- refresh", 1, true))
+      l:close()
+    end)
+  end)
+end)
+
+describe_cli("winshm ls #posix", function()
+  local function row(out, name)
+    for line in out:gmatch("[^\n]+") do
+      local cells = {}
+      for c in line:gmatch("%S+") do cells[#cells + 1] = c end
+      if cells[#cells] == name then return cells end
+    end
+  end
+
+  it("lists a live managed region with size, mode, owner and holder", function()
+    local name = H.name("ls")
+    local l = assert(shm.create(name, 1000))
+    local code, out, err = cli("ls")
+    assert.equal(0, code)
+    assert.equal("", err)
+    assert.matches("^KIND%s+SIZE%s+MODE%s+OWNER%s+MANAGED%s+STATE%s+PIDS%s+NAME\n", out)
+    local r = assert(row(out, name), out)
+    assert.same({ "region", tostring(l:size()), "rw------T" }, { r[1], r[2], r[3] })
+    assert.same({ "yes", "live" }, { r[5], r[6] })
+    assert.matches("^%d+$", r[7])
+    l:close()
+    code, out = cli("ls", name)
+    assert.equal(0, code)
+    assert.is_nil(row(out, name))
+  end)
+
+  it("tells another program's object from a winshm one", function()
+    local name = H.name("foreign")
+    local f = assert(io.open("/dev/shm/" .. name, "wb"))
+    f:write(("x"):rep(10))
+    f:close()
+    local code, out = cli("ls", name)
+    assert.equal(0, code)
+    local r = assert(row(out, name), out)
+    assert.same({ "region", "10" }, { r[1], r[2] })
+    assert.same({ "no", "-", "-" }, { r[5], r[6], r[7] })
+    os.remove("/dev/shm/" .. name)
+  end)
+
+  it("shows a region whose processes died as stale, and rm --stale removes it", function()
+    local name = H.name("stale")
+    local p = H.spawn(([[
+      local shm = require "winshm"
+      local l = assert(shm.create(%q, 64))
+      print("ready")
+      io.stdout:flush()
+      shm._sys.sleep(30)
+    ]]):format(name))
+    assert.truthy(H.until_true(function() return H.shm_exists(name) end))
+    p:kill("KILL")
+    p:wait()
+    local code, out = cli("ls", "--stale")
+    assert.equal(0, code)
+    local r = assert(row(out, name), out)
+    assert.same({ "yes", "stale", "-" }, { r[5], r[6], r[7] })
+    code, out = cli("rm", "--stale")
+    assert.equal(0, code)
+    assert.matches("removed stale region '" .. name .. "'", out, 1, true)
+    assert.is_false(H.shm_exists(name))
+  end)
+
+  it("rm --stale leaves live objects alone", function()
+    local name = H.name("keep")
+    local l = assert(shm.create(name, 64))
+    local code = cli("rm", "--stale")
+    assert.equal(0, code)
+    assert.is_true(H.shm_exists(name))
+    l:close()
+  end)
+
+  it("lists mutexes and events", function()
+    if not (shm.mutex and shm.event) then
+      pending("needs shm.mutex and shm.event")
+      return
+    end
+    local mname, ename = H.name("lsm"), H.name("lse")
+    local m = assert(shm.mutex(mname))
+    local e = assert(shm.event(ename))
+    local _, out = cli("ls")
+    local rm, re = row(out, mname), row(out, ename)
+    assert.equal("mutex", rm and rm[1], out)
+    assert.equal("event", re and re[1], out)
+    assert.equal("live", rm[6])
+    m:close()
+    e:close()
+  end)
+
+  it("rejects more than one pattern", function()
+    local code, _, err = cli("ls", "a", "b")
+    assert.equal(2, code)
+    assert_oneline_error("ls", err)
+  end)
+end)
+
+describe_cli("winshm rm #posix", function()
+  it("removes a region; the name is free at once", function()
+    local name = H.name("rm")
+    local l = assert(shm.create(name, 64))
+    local code, out, err = cli("rm", name)
+    assert.equal(0, code)
+    assert.equal("", out .. err)
+    assert.is_false(H.shm_exists(name))
+    local l2 = assert(shm.create(name, 64))
+    l2:close()
+    l:close()
+  end)
+
+  it("fails with one line and status 1 for a region that does not exist", function()
+    local name = H.name("norm")
+    local code, _, err = cli("rm", name)
+    assert.equal(1, code)
+    assert.matches("^winshm rm: [^\n]*ENOENT[^\n]*\n$", err)
+  end)
+
+  it("removes a mutex with --mutex, and says so when there is none", function()
+    local name = H.name("rmm")
+    local code, _, err = cli("rm", "--mutex", name)
+    assert.equal(1, code)
+    assert.equal("winshm rm: no mutex '" .. name .. "'\n", err)
+    if not shm.mutex then return end
+    local m = assert(shm.mutex(name))
+    code = cli("rm", "--mutex", name)
+    assert.equal(0, code)
+    assert.is_false(H.shm_exists("winshm.mutex/" .. name))
+    m:close()
+  end)
+
+  it("needs a name, and --stale takes none", function()
+    assert.equal(2, (cli("rm")))
+    local code, _, err = cli("rm", "--stale", "x")
+    assert.equal(2, code)
+    assert_oneline_error("rm", err)
+  end)
+end)
+
+describe_cli("winshm ls and rm on Windows #windows", function()
+  it("say that listing and removing are not available", function()
+    local code, out, err = cli("ls")
+    assert.equal(1, code)
+    assert.equal("", out)
+    assert_oneline_error("ls", err)
+    assert.matches("not available on Windows", err, 1, true)
+    code, out, err = cli("rm", "x")
+    assert.equal(1, code)
+    assert.equal("", out)
+    assert_oneline_error("rm", err)
+    assert.matches("last handle", err, 1, true)
+  end)
+end)
+
+describe("the tools' documentation", function()
+  local function read(p)
+    local f = assert(io.open(p, "rb"))
+    local s = f:read("a")
+    f:close()
+    return s
+  end
+
+  it("covers every command in the man page and the reference", function()
+    local tools = require "winshm.tools"
+    local man, ref = read("docs/winshm.1"), read("docs/reference.md")
+    for _, c in ipairs(tools.commands) do
+      assert.truthy(man:find("\n.B winshm " .. c .. "\n", 1, true), "winshm.1 lacks " .. c)
+      assert.truthy(man:find("\n.SS \"" .. c, 1, true), "winshm.1 lacks a section on " .. c)
+      assert.truthy(ref:find("`winshm " .. c, 1, true), "reference.md lacks " .. c)
+    end
+  end)
+
+  it("is a man page groff reads without warnings #posix", function()
+    if not os.execute("command -v groff >/dev/null 2>&1") then
+      pending("needs groff")
+      return
+    end
+    local p = assert(io.popen("groff -man -Tutf8 -ww -z docs/winshm.1 2>&1"))
+    local out = p:read("a")
+    assert.is_true(p:close())
+    assert.equal("", out)
+  end)
+end)
