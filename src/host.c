@@ -74,7 +74,8 @@ static void usage (const hostargs *h, FILE *out) {
     "'require \"winshm\"' needs no LUA_CPATH: the module is built in.\n"
     "A NAME of letters, digits, '_' and '-' that is not a file runs the\n"
     "command NAME (the Lua module winshm.cmd.NAME); anything else, such as\n"
-    "a path or a name ending in '.lua', is a script.\n",
+    "a path or a name ending in '.lua', is a script.  'winshm help' lists\n"
+    "the commands.\n",
     h->progname, h->progname);
   fflush(out);
 }
