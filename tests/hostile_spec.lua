@@ -115,9 +115,12 @@ describe("hostile contents", function()
         if type(x) == "userdata" then shm.read(x) end
       end
       -- what was read can be written back and reads the same
+      -- (the union's members share their bytes: it is left out)
       if round % 10 == 0 then
         shm.write(v, t)
-        assert.is_true(same(t, shm.read(v)))
+        local back = shm.read(v)
+        t.u, back.u = nil, nil
+        assert.is_true(same(t, back))
       end
     end
     l:close()
