@@ -213,6 +213,22 @@ end]])
                    "get_or_create=OpenMapping create=AlreadyExists ", out)
     end, { "posix" })
 
+    it("regions cannot take or remove the directories of mutexes and events", function()
+      if not shm.mutex then pending("shm.mutex is not in this build of winshm") return end
+      local m = assert(shm.mutex(H.name("dirs")))   -- the directories exist now
+      local ev = assert(shm.event(H.name("dirs")))
+      for _, n in ipairs({ "winshm.mutex", "winshm.event", "Local\\winshm.mutex" }) do
+        for _, f in ipairs({ "create", "get_or_create", "open", "open_existing", "remove" }) do
+          local l, err = shm[f](n, 64)
+          assert.is_nil(l, f .. " " .. n)
+          assert.is_table(err, f .. " " .. n)
+        end
+      end
+      local _, out = sh("stat -c %F /dev/shm/winshm.mutex /dev/shm/winshm.event")
+      assert.equal("directory\ndirectory\n", out)
+      m:close(); ev:close()
+    end, { "posix" })
+
     it("a directory under the name is an error, not a crash", function()
       local name = H.name("dir")
       assert.is_true(os.execute("mkdir /dev/shm/" .. name))
