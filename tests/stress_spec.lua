@@ -263,7 +263,7 @@ describe("stress", function()
     assert.is_nil(why)     -- made consistent: the next lock is ordinary
     m:unlock()
     m:close()
-  end)
+  end, { "posix" })   -- killing a process is the helper's POSIX part
 
   it("mutexes stay usable when lockers are killed at random points", function()
     if not shm.mutex then
