@@ -7,7 +7,7 @@
 #   make test-valgrind   the native suite under valgrind memcheck
 #   make fuzz            each libFuzzer harness for FUZZ_SECONDS (default 300)
 #   make fuzz-short      each harness briefly (part of make test)
-#   make test-stress     the long multi-process races (tag "stress")
+#   make test-stress     tests/stress_spec.lua alone, racing STRESS_SECONDS
 
 SAN_B     = $(B)/asan
 SAN_CC    ?= clang
