@@ -79,7 +79,7 @@ FUZZ_LUA     = struct cdef utf
 FUZZ_ALL     = names $(FUZZ_LUA)
 FUZZ_SECONDS ?= 300
 FUZZ_SHORT   ?= 15
-FUZZ_CC      = $(SAN_CC) -std=gnu99 -g -O1 -Isrc -I$(FUZZ_B)/gen $(LUA_CFLAGS)
+FUZZ_CC      = $(SAN_CC) -std=gnu99 -g -O1 $(WARN) -Isrc -I$(FUZZ_B)/gen $(LUA_CFLAGS)
 FUZZ_LIBS    = $(FUZZ_OBJ) $(LUA_LIBS) -lm -ldl
 
 .PHONY: fuzz-build
