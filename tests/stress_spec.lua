@@ -153,7 +153,7 @@ local function leftovers(prefix)
 end
 
 describe("stress", function()
-  it(("%d processes racing on three names for %d s: one creator per lifetime"):format(
+  it(("%d processes racing on three names for %d s: one creator per lifetime #posix"):format(
       PROCS, SECONDS), function()
     local prefix = H.name("race")
     local procs = {}
@@ -196,7 +196,7 @@ describe("stress", function()
     end
   end, { "posix" })
 
-  it("processes killed at random points leave every name reusable", function()
+  it("processes killed at random points leave every name reusable #posix", function()
     local prefix = H.name("kill")
     local rounds = 3
     for round = 1, rounds do
@@ -228,7 +228,7 @@ describe("stress", function()
     assert.same({}, leftovers(prefix))
   end, { "posix" })
 
-  it("a mutex whose owner was killed is abandoned, then recoverable", function()
+  it("a mutex whose owner was killed is abandoned, then recoverable #posix", function()
     if not shm.mutex then
       pending("shm.mutex is not in this build of winshm")
       return
@@ -265,7 +265,7 @@ describe("stress", function()
     m:close()
   end, { "posix" })   -- killing a process is the helper's POSIX part
 
-  it("mutexes stay usable when lockers are killed at random points", function()
+  it("mutexes stay usable when lockers are killed at random points #posix", function()
     if not shm.mutex then
       pending("shm.mutex is not in this build of winshm")
       return
@@ -297,7 +297,7 @@ describe("stress", function()
     m:close()
   end, { "posix" })
 
-  it("many handles on one region: winshm ls still lists it, each holder once", function()
+  it("many handles on one region: winshm ls still lists it, each holder once #posix", function()
     local name = H.name("many")
     local links = {}
     for i = 1, 40 do links[i] = assert(shm.get_or_create(name, 4096)) end
