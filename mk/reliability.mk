@@ -66,7 +66,8 @@ test-valgrind: all
 	exit $$rc
 
 # ----------------------------------------------------------------- fuzzing
-# libFuzzer harnesses (tests/fuzz): fuzz_names calls the name checks in C;
+# libFuzzer harnesses (tests/fuzz): fuzz_names and fuzz_codec call the
+# name checks and the UTF-8 codec in C;
 # fuzz_struct, fuzz_cdef and fuzz_utf run a Lua driver (tests/fuzz/*.lua)
 # against the module linked in.  Seeds and every input that once failed
 # live in tests/fuzz/corpus/<harness>; new inputs go to build/fuzz/corpus.
@@ -76,7 +77,8 @@ FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=all \
                -fno-omit-frame-pointer
 FUZZ_OBJ     = $(patsubst $(B)/%,$(FUZZ_B)/%,$(MOD_OBJ))
 FUZZ_LUA     = struct cdef utf
-FUZZ_ALL     = names $(FUZZ_LUA)
+FUZZ_C       = names codec
+FUZZ_ALL     = $(FUZZ_C) $(FUZZ_LUA)
 FUZZ_SECONDS ?= 300
 FUZZ_SHORT   ?= 15
 FUZZ_CC      = $(SAN_CC) -std=gnu99 -g -O1 $(WARN) -Isrc -I$(FUZZ_B)/gen $(LUA_CFLAGS)
@@ -87,8 +89,10 @@ fuzz-build:
 	$(MAKE) --no-print-directory B=$(FUZZ_B) CC=$(SAN_CC) \
 	  OPT="-O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
 	  LDFLAGS="$(FUZZ_SAN)" $(FUZZ_B)/winshm.so
-	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $(FUZZ_B)/fuzz_names \
-	  tests/fuzz/fuzz_names.c $(FUZZ_LIBS)
+	for c in $(FUZZ_C); do \
+	  $(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $(FUZZ_B)/fuzz_$$c \
+	    tests/fuzz/fuzz_$$c.c $(FUZZ_LIBS) || exit 1; \
+	done
 	for d in $(FUZZ_LUA); do \
 	  $(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $(FUZZ_B)/fuzz_$$d \
 	    -DDRIVER='"$(CURDIR)/tests/fuzz/'$$d'.lua"' \
