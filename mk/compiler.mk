@@ -1,6 +1,17 @@
 # compiler.mk -- layouts against the C compilers (tests/compiler/).
-# The specs run in test-native; this target runs only them.
-#   make test-compiler [WINSHM_TEST_SEED=n]
-.PHONY: test-compiler
+#
+#   make test-compiler          only the compiler and values specs (they
+#                               also run in test-native)
+#   make test-compiler-windows  the Windows build's native layouts against
+#                               mingw-w64 gcc (winshm.exe under Wine)
+# WINSHM_TEST_SEED=n changes the random layouts.
+.PHONY: test-compiler test-compiler-windows
 test-compiler: all
 	$(BUSTED_ENV) busted --lua=$(LUA) tests/compiler_spec.lua tests/values_spec.lua
+
+# (No spaces in --filter: busted --lua re-runs itself without quoting.)
+test-compiler-windows: all windows
+	$(BUSTED_ENV) WINSHM_WINEXE=$(B)/win64/winshm.exe busted --lua=$(LUA) \
+	  --filter=Windows.build.s.native tests/compiler_spec.lua
+
+TESTS += test-compiler-windows

@@ -55,10 +55,17 @@ G.scalars = {
 G.scalar = {}
 for _, s in ipairs(G.scalars) do G.scalar[s.name] = s end
 
+-- The ABI "native" (or no abi) means where this runs.
+G.native = package.config:sub(1, 1) == "\\" and "windows" or "sysv"
+function G.abi(abi)
+  if abi == nil or abi == "native" then return G.native end
+  return abi
+end
+
 -- Size (= alignment) of scalar type name t under abi.
 function G.scalar_size(t, abi)
   local s = G.scalar[t]
-  return abi == "windows" and s.wsize or s.size
+  return G.abi(abi) == "windows" and s.wsize or s.size
 end
 
 -- -------------------------------------------------------------- randomness
@@ -83,7 +90,8 @@ local function pick(r, list) return list[r(1, #list)] end
 
 -- ------------------------------------------------------------- generation
 -- opts: abi, prefix (type names), values (only what a values test can
--- round-trip: no unions).
+-- round-trip: no unions), nopacked (no unaligned offsets, which need packed
+-- members in C).
 function G.generator(seed, opts)
   local r = G.rng(seed)
   local n = 0
@@ -123,7 +131,7 @@ function G.generator(seed, opts)
     for _, f in ipairs(node.fields) do
       if r() < 0.1 then
         f.gap = r(0, 3)
-        if r() < 0.4 then f.skew = r(1, 7) end
+        if r() < 0.4 and not opts.nopacked then f.skew = r(1, 7) end
       end
     end
     return node
@@ -240,11 +248,13 @@ end
 
 -- The C spelling of scalar t in a layout of abi.  With fixed, the types
 -- whose size depends on the ABI are spelled with a fixed size (so that a
--- compiler for another ABI lays the struct out as abi's compiler would).
-local FIXED = { ["long"] = "int32_t", ["unsigned long"] = "uint32_t", wchar_t = "char16_t" }
+-- compiler for the other ABI lays the struct out as abi's compiler would).
+local FIXED = {
+  windows = { ["long"] = "int32_t", ["unsigned long"] = "uint32_t", wchar_t = "char16_t" },
+  sysv = { ["long"] = "int64_t", ["unsigned long"] = "uint64_t", wchar_t = "char32_t" },
+}
 function G.c_type(t, abi, fixed)
-  if fixed and abi == "windows" and FIXED[t] then return FIXED[t] end
-  return G.scalar[t].c
+  return fixed and FIXED[G.abi(abi)][t] or G.scalar[t].c
 end
 
 -- C declaration of one node (its parts must come first); fixed: as for
@@ -263,8 +273,8 @@ function G.c_decl(node, fixed)
   for i, f in ipairs(node.fields) do
     local t = type(f.type) == "table" and f.type.kind .. " " .. f.type.name
       or G.c_type(f.type, node.abi, fixed)
-    local attr = f.packed and " __attribute__((packed))" or ""
-    local member = ("%s %s%s%s;"):format(t, f.name, c_dims(f.count), attr)
+    local packed = f.packed and " __attribute__((packed))" or ""
+    local member = ("%s %s%s%s;"):format(t, f.name, c_dims(f.count), packed)
     if f.gap and f.gap_bytes > 0 then
       local gap = ("char _gap%d[%d];"):format(i, f.gap_bytes)
       if kw == "union" then
@@ -317,6 +327,16 @@ function G.checks(shm, node)
     end
   end
   walk(node, "")
+  -- what tostring(layout) says: "size N, align N" and "name...;  /* offset N */"
+  local text = tostring(L)
+  local function said(pat) return tonumber(text:match(pat)) or -1 end
+  list[#list + 1] = { what = "tostring.size", n = said("size (%d+)"), c = ("sizeof(%s)"):format(T) }
+  list[#list + 1] = { what = "tostring.align", n = said("align (%d+)"), c = ("_Alignof(%s)"):format(T) }
+  for _, f in ipairs(node.fields) do
+    list[#list + 1] = { what = "tostring.offset", path = f.name,
+                        n = said("[%s*]" .. f.name .. "[%[%]%d]*;%s*/%*%s*offset (%d+)"),
+                        c = ("offsetof(%s, %s)"):format(T, f.name) }
+  end
   -- what shm.fields says of each member
   for _, f in ipairs(shm.fields(L)) do
     list[#list + 1] = { what = "fields.offset", path = f.name, n = f.offset,

@@ -190,22 +190,16 @@ function V.c_body(node, mode, check)
   return table.concat(out, "\n")
 end
 
--- The whole program: `prog write|check name...` maps /name[i] as nodes[i].
--- Layouts of the Windows ABI are declared with fixed-size types for long
--- and wchar_t; the program asserts winshm's offsets, sizes and alignments
--- (so that it is known to use the same layouts).
-function V.c_program(nodes, shm)
-  local all, seen = {}, {}
-  for _, n in ipairs(nodes) do G.closure(n, all, seen) end
-  local out = { "#define _GNU_SOURCE", "#include <sys/mman.h>", "#include <sys/stat.h>",
-    "#include <fcntl.h>", "#include <unistd.h>", "#include <stdio.h>",
-    "#include <stdlib.h>", "#include <string.h>", "#include <math.h>",
-    G.c_prelude, G.c_types(nodes, true), G.c_asserts(shm, all), [[
-static int fails;
-static void bad (const char *what) {
-  fprintf(stderr, "mismatch: %s\n", what);
-  fails++;
-}
+local MAP_POSIX = [[
+#define _GNU_SOURCE
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
 static void *map (const char *name, size_t size) {
   struct stat st;
   void *p;
@@ -219,6 +213,46 @@ static void *map (const char *name, size_t size) {
   if (p == MAP_FAILED) { perror("mmap"); exit(2); }
   close(fd);
   return p;
+}
+]]
+
+local MAP_WIN32 = [[
+#include <windows.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+static void *map (const char *name, size_t size) {
+  MEMORY_BASIC_INFORMATION mi;
+  void *p;
+  HANDLE h = OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, name);
+  if (h == NULL) { fprintf(stderr, "%s: error %lu\n", name, GetLastError()); exit(2); }
+  p = MapViewOfFile(h, FILE_MAP_ALL_ACCESS, 0, 0, 0);
+  if (p == NULL) { fprintf(stderr, "%s: error %lu\n", name, GetLastError()); exit(2); }
+  if (VirtualQuery(p, &mi, sizeof mi) == 0 || mi.RegionSize < size) {
+    fprintf(stderr, "%s: too small for the struct (%zu bytes)\n", name, size);
+    exit(2);
+  }
+  CloseHandle(h);
+  return p;
+}
+]]
+
+-- The whole program: `prog write|check name...` maps name[i] as nodes[i]
+-- (POSIX: shm_open("/name"); win32: OpenFileMapping, the program built
+-- with mingw-w64).  long and wchar_t are declared with fixed-size types,
+-- so that one compiler lays out the layouts of both ABIs.  The program
+-- asserts winshm's offsets, sizes and alignments (so that it is known to
+-- use the same layouts).
+function V.c_program(nodes, shm, win32)
+  local all, seen = {}, {}
+  for _, n in ipairs(nodes) do G.closure(n, all, seen) end
+  local out = { win32 and MAP_WIN32 or MAP_POSIX, G.c_prelude, G.c_types(nodes, true),
+    G.c_asserts(shm, all), [[
+static int fails;
+static void bad (const char *what) {
+  fprintf(stderr, "mismatch: %s\n", what);
+  fails++;
 }]] }
   local main = {}
   for i, node in ipairs(nodes) do
@@ -230,9 +264,137 @@ static void *map (const char *name, size_t size) {
     main[#main + 1] = ("  { %s *p = map(argv[%d], sizeof *p); if (w) write_%d(p); else check_%d(p); }")
       :format(T, i + 1, i, i)
   end
-  out[#out + 1] = ("int main (int argc, char **argv) {\n  int w;\n  if (argc != %d) { fprintf(stderr, \"usage: write|check name...\\n\"); return 2; }\n  w = strcmp(argv[1], \"write\") == 0;\n%s\n  return fails ? 1 : 0;\n}\n")
-    :format(#nodes + 2, table.concat(main, "\n"))
+  out[#out + 1] = ([[
+int main (int argc, char **argv) {
+  int w;
+  if (argc != %d) { fprintf(stderr, "usage: write|check name...\n"); return 2; }
+  w = strcmp(argv[1], "write") == 0;
+%s
+  return fails ? 1 : 0;
+}
+]]):format(#nodes + 2, table.concat(main, "\n"))
   return table.concat(out, "\n")
+end
+
+-- ---------------------------------------------------------------- layouts
+local function decl(kind, name, fields, opts)
+  local n = { kind = kind, name = name, fields = {} }
+  for i, f in ipairs(fields) do
+    n.fields[i] = { name = f[1], type = f[2], count = f[3], gap = f.gap, skew = f.skew }
+  end
+  for k, v in pairs(opts or {}) do n[k] = v end
+  return n
+end
+
+local function hand_written()
+  local list = {}
+  -- every integer spelling as an array long enough for each extreme
+  local ints = {}
+  for _, s in ipairs(G.scalars) do
+    if s.kind == "int" then ints[#ints + 1] = { "v" .. #ints, s.name, 8 } end
+  end
+  ints[#ints + 1] = { "f", "float", 10 }
+  ints[#ints + 1] = { "d", "double", 9 }
+  ints[#ints + 1] = { "b", "bool", 2 }
+  ints[#ints + 1] = { "single", "i64" }
+  list[#list + 1] = decl("struct", "Vextremes", ints)
+  -- strings of every width, some exactly full (no terminator)
+  list[#list + 1] = decl("struct", "Vtext", {
+    { "c1", "char", 1 }, { "c2", "char", 2 }, { "c5", "char", 5 }, { "c32", "char", 32 },
+    { "tag", "u8" }, { "h1", "char16_t", 1 }, { "h2", "char16_t", 2 }, { "h7", "char16_t", 7 },
+    { "h33", "char16_t", 33 }, { "q3", "char32_t", 3 }, { "q9", "char32_t", 9 },
+    { "w6", "wchar_t", 6 }, { "w1", "wchar_t", 1 }, { "raw", "unsigned char", 4 },
+    { "sraw", "int8_t", 3 } })
+  -- unaligned members under pack(1), an explicit offset, nested and arrays of structs
+  local inner = decl("struct", "Vinner", { { "c", "char", 3 }, { "d", "double" },
+    { "h", "u16", { 2, 2 } } })
+  local packed = decl("struct", "Vpacked", { { "c", "u8" }, { "d", "double" },
+    { "q", "u64", gap = 3 }, { "s", inner }, { "ss", inner, 2 }, { "w", "char16_t", 3 },
+    { "l", "long" } }, { pack = 1 })
+  list[#list + 1] = packed
+  -- a Windows struct read anywhere: 4-byte long, UTF-16 wchar_t, pack(4)
+  list[#list + 1] = decl("struct", "Vtelemetry", { { "version", "int32_t" },
+    { "time", "double" }, { "ticks", "uint64_t" }, { "driver", "wchar_t", 33 },
+    { "speed", "float" }, { "lap", "long", 8 }, { "ulaps", "unsigned long", 7 },
+    { "names", "wchar_t", { 2, 5 } }, { "fuel", "double" } },
+    { pack = 4, abi = "windows" })
+  list[#list + 1] = decl("struct", "Vgrid", { { "n", "int" },
+    { "cells", inner, { 2, 3 } }, { "p", packed }, { "m", "f32", { 2, 2, 2 } } },
+    { align = 32, extra = 2 })
+  return list
+end
+
+-- The layouts of a values test: the hand-written ones, then count random
+-- ones of all three ABIs (seed), each of at most maxleaves values.
+function V.nodes(seed, count, maxleaves)
+  local list = hand_written()
+  local gen_native = G.generator(seed, { prefix = "Vn", values = true })
+  local gen_sysv = G.generator(seed + 1, { abi = "sysv", prefix = "Vs", values = true })
+  local gen_win = G.generator(seed + 2, { abi = "windows", prefix = "Vw", values = true })
+  for i = 1, count do
+    local gen = i % 4 == 0 and gen_sysv or i % 4 == 1 and gen_win or gen_native
+    local n = gen()
+    while #V.leaves(n) > maxleaves do n = gen() end  -- keep the C program small
+    list[#list + 1] = n
+  end
+  return list
+end
+
+-- -------------------------------------------------------------- comparing
+-- v[keys[1]][keys[2]]... (the first n keys).
+function V.at(v, keys, n)
+  for i = 1, n or #keys do v = v[keys[i]] end
+  return v
+end
+
+local function show(leaf, v)
+  if leaf.n then return ("%q"):format(v.lua) end
+  if leaf.s.kind == "float" then return ("%a"):format(v) end
+  return tostring(v)
+end
+
+local function agrees(leaf, want, got)
+  if leaf.n then return got == want.lua end
+  if leaf.s.kind == "int" then return math.type(got) == "integer" and got == want end
+  if leaf.s.kind == "float" then return type(got) == "number" and got == want end
+  return got == want
+end
+
+-- Mismatches of every leaf of node between the values of mode and what
+-- get(keys) gives, as lines.
+function V.compare(node, get, mode, how, out)
+  for k, leaf in ipairs(V.leaves(node)) do
+    local want = V.value(leaf, k, mode, node.abi)
+    local ok, got = pcall(get, leaf.keys)
+    if not ok then
+      out[#out + 1] = ("%s.%s (%s): raised %s"):format(node.name, leaf.c, how, tostring(got))
+    elseif not agrees(leaf, want, got) then
+      out[#out + 1] = ("%s.%s (%s): expected %s, got %s (%s)"):format(node.name, leaf.c, how,
+        show(leaf, want), tostring(got), math.type(got) or type(got))
+    end
+  end
+end
+
+-- Write the values of mode into view: one field at a time, or (whole) as one
+-- table through shm.write.
+function V.store(shm, node, view, mode, whole)
+  local t = {}
+  for k, leaf in ipairs(V.leaves(node)) do
+    local v = V.value(leaf, k, mode, node.abi)
+    if leaf.n then v = v.lua end
+    if whole then
+      local p = t
+      for i = 1, #leaf.keys - 1 do
+        local key = leaf.keys[i]
+        p[key] = p[key] or {}
+        p = p[key]
+      end
+      p[leaf.keys[#leaf.keys]] = v
+    else
+      V.at(view, leaf.keys, #leaf.keys - 1)[leaf.keys[#leaf.keys]] = v
+    end
+  end
+  if whole then shm.write(view, t) end
 end
 
 return V
