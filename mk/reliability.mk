@@ -61,10 +61,12 @@ test-valgrind: all
 	echo '#!/bin/sh' > $(VG_HOST)
 	echo 'exec valgrind $(VG_OPTS) $(CURDIR)/$(B)/winshm "$$@"' >> $(VG_HOST)
 	chmod +x $(VG_HOST)
-	WINSHM_HOST=$(VG_HOST) LUA_CPATH="$(CURDIR)/$(B)/?.so;;" \
+	@rc=0; for f in tests/*_spec.lua; do \
+	  echo "$$f"; WINSHM_HOST=$(VG_HOST) LUA_CPATH="$(CURDIR)/$(B)/?.so;;" \
 	  WINSHM_STRESS_SECONDS=3 WINSHM_HOSTILE_ROUNDS=200 \
 	  LUA_INIT_5_4='collectgarbage("incremental", 0, 100, 10)' \
-	  $(REL_BUSTED) --lua=$(VG_HOST) tests; rc=$$?; \
+	  $(REL_BUSTED) --lua=$(VG_HOST) $$f || rc=1; \
+	done; \
 	bad=$$(grep -lE 'ERROR SUMMARY: [1-9]|definitely lost: [1-9]' $(VG_DIR)/logs/* || true); \
 	if [ -n "$$bad" ]; then echo "test-valgrind: memcheck errors:"; cat $$bad; exit 1; fi; \
 	echo "test-valgrind: $$(grep -l 'ERROR SUMMARY' $(VG_DIR)/logs/* | wc -l) host processes, no errors, no definite leaks"; \
