@@ -165,14 +165,45 @@ static void writevalue (writer *w, const wshm_field *f, int level,
   }
 }
 
-/* Write the fields of the table at tidx into the struct of the layout
-** userdata at lidx at p. */
+/* Write field f from the table at tidx (if it has one) at p. */
+static void writefield (writer *w, int lidx, unsigned char *p, int tidx,
+                        const wshm_field *f, const wpath *up) {
+  lua_State *L = w->L;
+  int vidx, eidx = 0;
+  wpath here;
+  lua_pushstring(L, f->name);
+  if (lua_rawget(L, tidx) == LUA_TNIL) {  /* raw, as the checking pass */
+    lua_pop(L, 1);
+    return;
+  }
+  vidx = lua_gettop(L);
+  here.up = up; here.name = f->name; here.index = 0;
+  if (f->kind == WK_STRUCT) {
+    wshm_pushnested(L, lidx, f);
+    eidx = lua_gettop(L);
+  }
+  writevalue(w, f, 0, p + f->offset, vidx, eidx, &here);
+  lua_settop(L, vidx - 1);
+}
+
+/*
+** Write the fields of the table at tidx into the struct of the layout
+** userdata at lidx at p.  The checking pass walks the table, so every key
+** is checked; the writing pass walks the layout in declaration order, so
+** the result never depends on the table's order (in a union given
+** several members, the last declared wins).
+*/
 static void writestruct (writer *w, int lidx, unsigned char *p, int tidx,
                          const wpath *up) {
   lua_State *L = w->L;
   const wshm_layout *lay = (const wshm_layout *)lua_touserdata(L, lidx);
-  int names;
+  int names, i;
   luaL_checkstack(L, 8, "layouts nested too deeply");
+  if (w->dowrite) {
+    for (i = 0; i < lay->nfields; i++)
+      writefield(w, lidx, p, tidx, &lay->f[i], up);
+    return;
+  }
   lua_getiuservalue(L, lidx, LUV_FIELDS);
   names = lua_gettop(L);
   lua_pushnil(L);

@@ -247,10 +247,10 @@ describe("shm.mutex", function()
     local worker = [[
       local shm = require "winshm"
       local r = assert(shm.open_existing(arg[1], 8))
-      local m = assert(shm.mutex(arg[1] .. "_lock"))
       local gate = assert(shm.mutex(arg[2]))
       assert(shm.event(arg[3])):set()
-      gate:lock(); gate:unlock()  -- all start together
+      gate:lock(); gate:unlock()  -- all start together...
+      local m = assert(shm.mutex(arg[1] .. "_lock"))  -- ...and create it at once
       for _ = 1, 10000 do
         m:lock()
         local v = string.unpack("<i8", r:read_bytes(0, 8))
@@ -313,7 +313,7 @@ describe("shm.mutex", function()
     abandoned("exit")
   end)
 
-  it("#posix reports a holder killed with SIGKILL as abandoned", function()
+  it("reports a holder killed (SIGKILL, TerminateProcess) as abandoned", function()
     abandoned("kill")
   end)
 
@@ -356,6 +356,26 @@ describe("shm.mutex", function()
       assert.is_true(e:wait(0))
       m:unlock()
       m:close(); e:close(); r:close()
+    end)
+
+    it("that are not winshm's give nil, err", function()
+      local n = H.name("foreign")
+      assert(shm.mutex(H.name("m"))):close()  -- the directory exists
+      local f = assert(io.open(path(n), "wb"))
+      f:write(string.pack("<I4I4", 2, 0), ("\0"):rep(60))  -- ready, wrong magic
+      f:close()
+      local m, err = shm.mutex(n)
+      assert.is_nil(m)
+      assert.equal("Mutex", err.kind)
+      assert.equal("EINVAL", err.code)
+      assert.equal(n, err.name)
+      f = assert(io.open(path(n), "wb"))
+      f:write("tiny")
+      f:close()
+      m, err = shm.mutex(n)
+      assert.is_nil(m)
+      assert.equal("Mutex", err.kind)
+      assert.is_true(os.remove(path(n)))
     end)
 
     it("go with the last handle", function()
