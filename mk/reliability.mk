@@ -81,6 +81,8 @@ test-valgrind: all
 # against the module linked in.  Seeds and every input that once failed
 # live in tests/fuzz/corpus/<harness>; new inputs go to build/fuzz/corpus.
 # A harness whose subject is not in the build exits 86 and is skipped.
+# To replay one input: build/fuzz/fuzz_<harness> <file>; a failing input
+# is kept as tests/fuzz/corpus/<harness>/regress-<what> once understood.
 FUZZ_B       = $(B)/fuzz
 FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=all \
                -fno-omit-frame-pointer
