@@ -48,7 +48,7 @@ TESTS += test-asan
 # ---------------------------------------------------------------- valgrind
 # Every host process -- busted's own and those the specs start -- runs
 # under memcheck through a wrapper; each writes its own log, and any
-# error or definite leak in any log fails the run.  Takes 15-20 minutes
+# error or definite leak in any log fails the run.  Takes 10-20 minutes
 # on two cores, so it is not part of make test.
 VG_DIR  = $(CURDIR)/$(B)/valgrind
 VG_HOST = $(VG_DIR)/winshm
@@ -61,6 +61,7 @@ test-valgrind: all
 	echo '#!/bin/sh' > $(VG_HOST)
 	echo 'exec valgrind $(VG_OPTS) $(CURDIR)/$(B)/winshm "$$@"' >> $(VG_HOST)
 	chmod +x $(VG_HOST)
+	ln -sf $(CURDIR)/$(B)/winshm.so $(VG_DIR)/winshm.so  # beside the host, as in build/
 	@rc=0; for f in tests/*_spec.lua; do \
 	  echo "$$f"; WINSHM_HOST=$(VG_HOST) LUA_CPATH="$(CURDIR)/$(B)/?.so;;" \
 	  WINSHM_STRESS_SECONDS=3 WINSHM_HOSTILE_ROUNDS=200 \
