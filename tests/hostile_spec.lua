@@ -222,4 +222,30 @@ describe("hostile contents", function()
     assert.equal("ENOENT", err.code)
     assert.is_false(H.shm_exists(name))
   end, { "posix" })
+
+  -- The host has winshm built in; a require after package.loaded.winshm
+  -- was cleared (busted's insulation, a test of globals) may find
+  -- winshm.so on LUA_CPATH and load a second copy into the same state.
+  -- Both copies share the registry's metatables, so objects of one copy
+  -- get closed by the other's functions.
+  it("a second copy of the module in the host leaves every object usable", function()
+    local name = H.name("twice")
+    local ok, out = H.run([[
+      local shm = require "winshm"
+      local name = ...
+      local l = assert(shm.create(name, 64))
+      local m = shm.mutex and assert(shm.mutex(name))
+      package.loaded.winshm = nil
+      local again = require "winshm"
+      local l2 = assert(again.create(name .. "_2", 64))
+      local m2 = again.mutex and assert(again.mutex(name .. "_2"))
+      if m then assert(m:lock()); m:unlock(); m:close() end
+      if m2 then m2:close() end
+      l:close(); l2:close()
+      collectgarbage(); collectgarbage()
+      io.write("done")
+    ]], name)
+    assert.is_true(ok, out)
+    assert.equal("done", out)
+  end)
 end)

@@ -178,6 +178,7 @@ describe("security", function()
       local target = os.tmpname()
       local name = H.name("symlink")
       assert.is_true(os.execute(("ln -s %s /dev/shm/%s"):format(H.quote(target), name)))
+      finally(function() os.remove("/dev/shm/" .. name); os.remove(target) end)
       for _, f in ipairs({ "open", "open_existing", "get_or_create", "create" }) do
         local l, err = shm[f](name, 64)
         assert.is_nil(l, f)
@@ -193,6 +194,7 @@ describe("security", function()
     it("a FIFO under the name fails at once instead of hanging #posix", function()
       local name = H.name("fifo")
       assert.is_true(os.execute("mkfifo /dev/shm/" .. name))
+      finally(function() os.remove("/dev/shm/" .. name) end)
       local script = os.tmpname()
       local f = assert(io.open(script, "w"))
       f:write([[
@@ -211,9 +213,26 @@ end]])
                    "get_or_create=OpenMapping create=AlreadyExists ", out)
     end, { "posix" })
 
+    it("regions cannot take or remove the directories of mutexes and events #posix", function()
+      if not shm.mutex then pending("shm.mutex is not in this build of winshm") return end
+      local m = assert(shm.mutex(H.name("dirs")))   -- the directories exist now
+      local ev = assert(shm.event(H.name("dirs")))
+      for _, n in ipairs({ "winshm.mutex", "winshm.event", "Local\\winshm.mutex" }) do
+        for _, f in ipairs({ "create", "get_or_create", "open", "open_existing", "remove" }) do
+          local l, err = shm[f](n, 64)
+          assert.is_nil(l, f .. " " .. n)
+          assert.is_table(err, f .. " " .. n)
+        end
+      end
+      local _, out = sh("stat -c %F /dev/shm/winshm.mutex /dev/shm/winshm.event")
+      assert.equal("directory\ndirectory\n", out)
+      m:close(); ev:close()
+    end, { "posix" })
+
     it("a directory under the name is an error, not a crash #posix", function()
       local name = H.name("dir")
       assert.is_true(os.execute("mkdir /dev/shm/" .. name))
+      finally(function() os.execute("rmdir /dev/shm/" .. name) end)
       for _, f in ipairs({ "open", "open_existing", "get_or_create" }) do
         local l, err = shm[f](name, 64)
         assert.is_nil(l)
@@ -225,6 +244,7 @@ end]])
     it("an empty file under the name is RegionTooSmall #posix", function()
       local name = H.name("empty")
       io.open("/dev/shm/" .. name, "w"):close()
+      finally(function() os.remove("/dev/shm/" .. name) end)
       local l, err = shm.open(name, 0)
       assert.is_nil(l)
       assert.equal("RegionTooSmall", err.kind)
