@@ -521,41 +521,51 @@ int wshm_link_view (lua_State *L) {
 
 /* ------------------------------------------------- field references */
 
-void wshm_view_field (lua_State *L, int vidx, int kidx, wshm_fieldref *r) {
-  const wshm_view *v = wshm_checkview(L, vidx);
+/* Walk the (dotted) path at kidx from the layout of v; the field, its
+** address in *p.  A one-name path goes into the layout's field cache. */
+static const wshm_field *walkpath (lua_State *L, const wshm_view *v, int kidx,
+                                   unsigned char **p) {
   const wshm_layout *lay = v->lay;
-  const wshm_field *f = NULL;
+  const wshm_field *f;
   const char *path, *s;
-  const void *k;
-  unsigned h;
-  unsigned char *p = v->data;
-  if (v->fld != NULL)
-    luaL_typeerror(L, vidx, "struct view");
   path = s = luaL_checkstring(L, kidx);
-  k = lua_topointer(L, kidx);
-  h = (unsigned)((uintptr_t)k >> 4) % WSHM_HITS;
-  f = v->lay->hits[h];
-  if (f != NULL && f->key == k)  /* a top-level name seen before */
-    p += f->offset;
-  else for (;;) {
+  for (;;) {
     const char *dot = strchr(s, '.');
     size_t len = dot != NULL ? (size_t)(dot - s) : strlen(s);
     f = wshm_lookup(lay, s, len);
     if (f == NULL)
       luaL_error(L, "no field '%s' in %s", path, wshm_layoutlabel(L, v->lay));
-    p += f->offset;
-    if (dot == NULL) {
-      if (s == path) v->lay->hits[h] = f;
-      break;
-    }
+    *p += f->offset;
+    if (dot == NULL) break;
     if (f->kind != WK_STRUCT || f->ndims > 0)
       luaL_error(L, "field '%s' of %s is not a struct: cannot resolve '%s'",
                  f->name, wshm_layoutlabel(L, lay), path);
     lay = f->lay;
     s = dot + 1;
   }
+  if (s == path) {
+    const void *k = lua_topointer(L, kidx);
+    v->lay->hits[(unsigned)((uintptr_t)k >> 4) % WSHM_HITS] = f;
+  }
+  return f;
+}
+
+/* A top-level name seen before is found in the layout's field cache by
+** the identity of its string, with no conversion and no path walk. */
+void wshm_view_field (lua_State *L, int vidx, int kidx, wshm_fieldref *r) {
+  const wshm_view *v = wshm_checkview(L, vidx);
+  const void *k = lua_topointer(L, kidx);
+  const wshm_field *f;
+  unsigned char *p = v->data;
+  if (v->fld != NULL)
+    luaL_typeerror(L, vidx, "struct view");
+  f = v->lay->hits[(unsigned)((uintptr_t)k >> 4) % WSHM_HITS];
+  if (f != NULL && f->key == k)
+    p += f->offset;
+  else
+    f = walkpath(L, v, kidx, &p);
   if (f->kind == WK_STRUCT || f->ndims > 0)
-    luaL_error(L, "field '%s' of %s is not a scalar", path,
+    luaL_error(L, "field '%s' of %s is not a scalar", lua_tostring(L, kidx),
                wshm_layoutlabel(L, v->lay));
   r->addr = p;
   r->size = f->esize;
