@@ -11,8 +11,11 @@
 
 #include "layout.h"
 
-/* Its address marks view metatables (a key no script can make). */
-static const char VIEWMARK = 'v';
+/* Its address, at index MARKSLOT of a view metatable, marks it (a value
+** no script can make); an indexed read is cheaper and steadier than a
+** hashed one. */
+static char VIEWMARK = 'v';
+#define MARKSLOT  1
 
 static int view_tostring (lua_State *L);
 
@@ -21,7 +24,8 @@ static int view_tostring (lua_State *L);
 wshm_view *wshm_toview (lua_State *L, int idx) {
   wshm_view *v = NULL;
   if (lua_type(L, idx) == LUA_TUSERDATA && lua_getmetatable(L, idx)) {
-    if (lua_rawgetp(L, -1, &VIEWMARK) == LUA_TBOOLEAN)
+    if (lua_rawgeti(L, -1, MARKSLOT) == LUA_TLIGHTUSERDATA
+        && lua_touserdata(L, -1) == &VIEWMARK)
       v = (wshm_view *)lua_touserdata(L, idx);
     lua_pop(L, 2);
   }
@@ -268,13 +272,13 @@ static int struct_pairs (lua_State *L) {
 
 void wshm_newviewmeta (lua_State *L, int lidx) {
   lidx = lua_absindex(L, lidx);
-  lua_createtable(L, 0, 8);
+  lua_createtable(L, 1, 8);
   lua_pushliteral(L, WSHM_VIEW);
   lua_setfield(L, -2, "__name");
   lua_pushliteral(L, WSHM_VIEW);
   lua_setfield(L, -2, "__metatable");
-  lua_pushboolean(L, 1);
-  lua_rawsetp(L, -2, &VIEWMARK);
+  lua_pushlightuserdata(L, &VIEWMARK);
+  lua_rawseti(L, -2, MARKSLOT);
   lua_getiuservalue(L, lidx, LUV_FIELDS);
   lua_pushvalue(L, -1);
   lua_pushcclosure(L, struct_index, 1);
@@ -455,8 +459,8 @@ static void newarraymeta (lua_State *L) {
   luaL_setfuncs(L, meta, 0);
   lua_pushliteral(L, WSHM_VIEW);
   lua_setfield(L, -2, "__metatable");
-  lua_pushboolean(L, 1);
-  lua_rawsetp(L, -2, &VIEWMARK);
+  lua_pushlightuserdata(L, &VIEWMARK);
+  lua_rawseti(L, -2, MARKSLOT);
   pushipairsaux(L);
   lua_pushcclosure(L, array_index, 1);
   lua_setfield(L, -2, "__index");
