@@ -318,6 +318,9 @@ describe("layouts", function()
         err(shm.struct, { align = 0, { "a", "int" } }), 1, true)
       assert.matches("size of layout 'S' (2) is smaller than its fields need (4)",
         err(shm.struct, { name = "S", size = 2, { "a", "int" } }), 1, true)
+      assert.matches("size of layout 'Odd' (20) is not a multiple of its alignment (8)",
+        err(shm.struct, { name = "Odd", size = 20, { "d", "double" }, { "c", "char" } }), 1, true)
+      assert.equal(21, shm.sizeof(shm.struct { pack = 1, size = 21, { "d", "double" } }))
       assert.matches("size of anonymous struct must be an integer >= 1, got 1.5",
         err(shm.struct, { size = 1.5, { "a", "int" } }), 1, true)
       assert.matches("field 'a' of anonymous struct: offset must be an integer >= 0, got -1",
