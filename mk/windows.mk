@@ -24,11 +24,12 @@ WHOST_OBJ = $(W)/obj/host.o $(W)/obj/openlibs.o $(W)/obj/linit_std.o \
             $(W)/obj/lpeg_re.o
 WDEPS_STAMP = $(WDEPS)/.built
 
-.PHONY: windows windows-deps test-windows test-windows-specs test-windows-interop
+.PHONY: windows windows-deps test-windows test-windows-specs
 windows: $(W)/winshm.exe $(W)/winshm.dll
 
 windows-deps: $(WDEPS_STAMP)
 $(WDEPS_STAMP): scripts/win/build-deps.sh
+	rm -f $@
 	sh scripts/win/build-deps.sh $(WDEPS)
 
 $(W)/obj/%.o: src/%.c $(WDEPS_STAMP) | $(W)/obj

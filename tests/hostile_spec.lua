@@ -167,7 +167,7 @@ describe("hostile contents", function()
     l:close()
   end)
 
-  it("a region shrunk below its layout by another program is refused", function()
+  it("a region shrunk below its layout by another program is refused #posix", function()
     if not views_landed() then pending("views are not in this build of winshm") return end
     local lay = shm.struct({ { "x", "double", 1024 } })
     local name = H.name("shrunk")
@@ -183,7 +183,7 @@ describe("hostile contents", function()
   -- A documented limit (docs/safety.md): a process with write access can
   -- shrink a POSIX region under everybody's mapping; touching the lost
   -- pages then raises SIGBUS, which winshm does not catch.
-  it("a region truncated under a mapping raises SIGBUS (a known limit)", function()
+  it("a region truncated under a mapping raises SIGBUS (a known limit) #posix", function()
     local name = H.name("sigbus")
     local script = os.tmpname()
     local f = assert(io.open(script, "w"))

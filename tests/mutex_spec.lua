@@ -247,10 +247,10 @@ describe("shm.mutex", function()
     local worker = [[
       local shm = require "winshm"
       local r = assert(shm.open_existing(arg[1], 8))
-      local m = assert(shm.mutex(arg[1] .. "_lock"))
       local gate = assert(shm.mutex(arg[2]))
       assert(shm.event(arg[3])):set()
-      gate:lock(); gate:unlock()  -- all start together
+      gate:lock(); gate:unlock()  -- all start together...
+      local m = assert(shm.mutex(arg[1] .. "_lock"))  -- ...and create it at once
       for _ = 1, 10000 do
         m:lock()
         local v = string.unpack("<i8", r:read_bytes(0, 8))
@@ -313,7 +313,7 @@ describe("shm.mutex", function()
     abandoned("exit")
   end)
 
-  it("#posix reports a holder killed with SIGKILL as abandoned", function()
+  it("reports a holder killed (SIGKILL, TerminateProcess) as abandoned", function()
     abandoned("kill")
   end)
 

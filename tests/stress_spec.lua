@@ -297,7 +297,7 @@ describe("stress", function()
     m:close()
   end, { "posix" })
 
-  it("many handles on one region: winshm ls still lists it, each holder once", function()
+  it("many handles on one region: winshm ls still lists it, each holder once #posix", function()
     local name = H.name("many")
     local links = {}
     for i = 1, 40 do links[i] = assert(shm.get_or_create(name, 4096)) end

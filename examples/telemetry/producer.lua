@@ -1,12 +1,12 @@
 -- producer.lua [SECONDS [NAME]]: publishes a telemetry block at 100 Hz,
 -- each frame written as one consistent update.  Run reader.lua meanwhile:
 --
---   build/winshm examples/telemetry/producer.lua 10 &
+--   build/winshm examples/telemetry/producer.lua 10 &   # default 5 s
 --   build/winshm examples/telemetry/reader.lua
 local shm = require "winshm"
 local T = dofile((arg[0]:match("^(.*[/\\])") or "") .. "layout.lua")
 
-local seconds = tonumber(arg[1]) or 10
+local seconds = tonumber(arg[1]) or 5
 local name = arg[2] or T.name
 
 local link <close> = assert(shm.create(name, T.Telemetry))

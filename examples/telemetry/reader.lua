@@ -7,14 +7,17 @@ local seconds = tonumber(arg[1]) or 5
 local name = arg[2] or T.name
 local pause <close> = assert(shm.event(name .. ".pause"))
 
--- wait (up to 10 s) for the producer to create the block
+-- wait (up to 5 s) for the producer to create the block
 local link
-for _ = 1, 100 do
+for _ = 1, 50 do
   link = shm.open(name, T.Telemetry)
   if link then break end
   pause:wait(100)
 end
-assert(link, "reader: no telemetry block " .. name .. " (start producer.lua)")
+if not link then
+  print("reader: no telemetry block " .. name .. ": start producer.lua first")
+  return
+end
 local view = link:get()
 
 for _ = 1, seconds * 5 do
