@@ -221,9 +221,9 @@ if pingpong then
   local t, b = median(pingpong.w), median(pingpong.c)
   rows[#rows + 1] = { "ping-pong round trip (wall clock)", t * 1e9,
                       "two C processes", b * 1e9, t / b, 3 }
-  local f = median(pingpong.f)
-  rows[#rows + 1] = { "  the same Lua loop, floor calls", f * 1e9,
-                      "two C processes", b * 1e9, f / b }
+  local fl = median(pingpong.f)
+  rows[#rows + 1] = { "  the same Lua loop, floor calls", fl * 1e9,
+                      "two C processes", b * 1e9, fl / b }
 end
 local read_ns = readcase and median(readcase.t) * 1e9
                 or (#readt > 0 and median(readt) * 1e9)

@@ -126,7 +126,7 @@ describe("memory: links", function()
 
   it("a region opened and closed many times keeps no descriptors #posix", function()
     local name = H.name("reopen")
-    local owner <close> = assert(shm.create(name, 4096))
+    local k <close> = assert(shm.create(name, 4096))
     local f0 = fds()
     for _ = 1, LINKS // 10 do
       assert(shm.open(name, 4096)):close()
