@@ -21,17 +21,27 @@ local Lap = shm.struct {
 }
 assert(shm.sizeof(Lap) == 40 and shm.offsetof(Lap, "reply") == 32)
 
+local windows = package.config:sub(1, 1) == "\\"
+
 local function quote(s)
+  if windows then return '"' .. s .. '"' end
   return "'" .. s:gsub("'", "'\\''") .. "'"
+end
+
+-- cmd.exe drops the first and the last quote of a command line: add a pair.
+local function cmdline(s)
+  return windows and '"' .. s .. '"' or s
 end
 
 local function run_python(mode, name)
   local cmd = ("%s %s %s %s"):format(quote(python), quote(here .. "python_interop.py"),
                                      mode, quote(name))
-  return assert(io.popen(cmd, "r"))
+  return assert(io.popen(cmdline(cmd), "r"))
 end
 
-if not os.execute(quote(python) .. " -c 'import multiprocessing.shared_memory' 2>/dev/null") then
+local probe = quote(python) .. ' -c "import multiprocessing.shared_memory"'
+              .. (windows and " 2>NUL" or " 2>/dev/null")
+if not os.execute(cmdline(probe)) then
   print(("python_interop: %s with multiprocessing.shared_memory not found: skipped"):format(python))
   return
 end

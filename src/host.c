@@ -496,6 +496,10 @@ static int pmain (lua_State *L) {
   luaL_openlibs(L);
   luaL_requiref(L, "winshm", luaopen_winshm, 0);
   lua_pop(L, 1);
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
+  lua_pushcfunction(L, luaopen_winshm);  /* a re-require finds it first */
+  lua_setfield(L, -2, "winshm");
+  lua_pop(L, 1);
   createargtable(L, h);
   lua_gc(L, LUA_GCRESTART);
   lua_gc(L, LUA_GCGEN, 0, 0);

@@ -78,8 +78,19 @@ static const luaL_Reg funcs[] = {
   {NULL, NULL}
 };
 
+/*
+** One module table per Lua state, kept in the registry: a second load
+** (the host's built-in module and a winshm.so on LUA_CPATH, or a
+** re-require after package.loaded was cleared) returns the first table,
+** so every object of a state is served by one copy of the code.
+*/
 int luaopen_winshm (lua_State *L) {
+  if (lua_getfield(L, LUA_REGISTRYINDEX, WSHM_MODULE) == LUA_TTABLE)
+    return 1;
+  lua_pop(L, 1);
   luaL_newlib(L, funcs);
+  lua_pushvalue(L, -1);
+  lua_setfield(L, LUA_REGISTRYINDEX, WSHM_MODULE);
   lua_pushliteral(L, WSHM_VERSION);
   lua_setfield(L, -2, "_VERSION");
   wshm_open_errors(L);

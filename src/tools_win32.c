@@ -1,11 +1,17 @@
 /*
 ** tools_win32.c -- shm._sys for the command-line tools on Windows (see
-** tools_posix.c).  Windows has no directory of mappings to scan here:
-** scandir says so.  isatty also switches the console to ANSI escapes.
+** tools_posix.c).  isatty also switches the console to ANSI escapes.
+** There is no /dev/shm to scan: scandir says so, and objects() reads the
+** kernel's object directories instead (NtQueryDirectoryObject):
+**
+**   _sys.objects() -> { {ns = "Local" | "Global", name =, type =,
+**                        size = bytes (sections we may query) }, ... }
 */
 #include <io.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <windows.h>
+#include <winternl.h>
 
 #include "winshm.h"
 
@@ -38,10 +44,134 @@ static int sys_scandir (lua_State *L) {
   return 2;
 }
 
+/* ------------------------------------------------ object directories */
+
+/* What ntdll exports and the SDK headers of mingw-w64 do not declare. */
+typedef struct dirinfo {
+  UNICODE_STRING name;
+  UNICODE_STRING type;
+} dirinfo;
+
+typedef struct sectioninfo {
+  PVOID base;
+  ULONG attributes;
+  LARGE_INTEGER size;
+} sectioninfo;
+
+typedef NTSTATUS (NTAPI *opendir_fn) (PHANDLE, ACCESS_MASK, POBJECT_ATTRIBUTES);
+typedef NTSTATUS (NTAPI *querydir_fn) (HANDLE, PVOID, ULONG, BOOLEAN, BOOLEAN,
+                                       PULONG, PULONG);
+typedef NTSTATUS (NTAPI *opensection_fn) (PHANDLE, ACCESS_MASK,
+                                          POBJECT_ATTRIBUTES);
+typedef NTSTATUS (NTAPI *querysection_fn) (HANDLE, int, PVOID, SIZE_T,
+                                           PSIZE_T);
+
+#define DIRECTORY_QUERY   0x0001
+#define SECTION_QUERY_    0x0001
+#define BASICINFO         0      /* SectionBasicInformation */
+
+typedef struct ntapi {
+  opendir_fn opendir;
+  querydir_fn querydir;
+  opensection_fn opensection;
+  querysection_fn querysection;
+} ntapi;
+
+static int loadnt (ntapi *nt) {
+  HMODULE h = GetModuleHandleW(L"ntdll.dll");
+  if (h == NULL) return 0;
+  nt->opendir = (opendir_fn)(void (*) (void))GetProcAddress(h, "NtOpenDirectoryObject");
+  nt->querydir = (querydir_fn)(void (*) (void))GetProcAddress(h, "NtQueryDirectoryObject");
+  nt->opensection = (opensection_fn)(void (*) (void))GetProcAddress(h, "NtOpenSection");
+  nt->querysection = (querysection_fn)(void (*) (void))GetProcAddress(h, "NtQuerySection");
+  return nt->opendir && nt->querydir && nt->opensection && nt->querysection;
+}
+
+/* Push a counted UTF-16 string as UTF-8. */
+static void pushwide (lua_State *L, const UNICODE_STRING *u) {
+  int wn = (int)(u->Length / sizeof(WCHAR));
+  int n = WideCharToMultiByte(CP_UTF8, 0, u->Buffer, wn, NULL, 0, NULL, NULL);
+  luaL_Buffer b;
+  char *p = luaL_buffinitsize(L, &b, (size_t)(n > 0 ? n : 1));
+  if (n > 0) WideCharToMultiByte(CP_UTF8, 0, u->Buffer, wn, p, n, NULL, NULL);
+  luaL_pushresultsize(&b, (size_t)(n > 0 ? n : 0));
+}
+
+/* The size of section 'name' in directory 'dir', or -1. */
+static LONGLONG sectionsize (const ntapi *nt, HANDLE dir, UNICODE_STRING *name) {
+  OBJECT_ATTRIBUTES oa;
+  HANDLE h;
+  sectioninfo si;
+  SIZE_T got;
+  LONGLONG size = -1;
+  InitializeObjectAttributes(&oa, name, 0, dir, NULL);
+  if (nt->opensection(&h, SECTION_QUERY_, &oa) != 0) return -1;
+  if (nt->querysection(h, BASICINFO, &si, sizeof(si), &got) == 0)
+    size = si.size.QuadPart;
+  CloseHandle(h);
+  return size;
+}
+
+/* Append the objects of directory 'path' (a kernel path) to the table at
+** the top, as namespace 'ns'; *n counts them. */
+static void listdir (lua_State *L, const ntapi *nt, const wchar_t *path,
+                     const char *ns, int *n) {
+  UNICODE_STRING upath;
+  OBJECT_ATTRIBUTES oa;
+  HANDLE dir;
+  ULONG ctx = 0, got;
+  union { dirinfo d; char bytes[4096]; } buf;
+  upath.Buffer = (PWSTR)(uintptr_t)path;   /* only read */
+  upath.Length = (USHORT)(wcslen(path) * sizeof(WCHAR));
+  upath.MaximumLength = upath.Length;
+  InitializeObjectAttributes(&oa, &upath, 0, NULL, NULL);
+  if (nt->opendir(&dir, DIRECTORY_QUERY, &oa) != 0) return;
+  while (nt->querydir(dir, &buf, sizeof(buf), TRUE, ctx == 0, &ctx, &got) == 0) {
+    dirinfo *d = &buf.d;
+    LONGLONG size = -1;
+    if (d->type.Length == 7 * sizeof(WCHAR)
+        && wcsncmp(d->type.Buffer, L"Section", 7) == 0)
+      size = sectionsize(nt, dir, &d->name);
+    lua_createtable(L, 0, 4);
+    lua_pushstring(L, ns);
+    lua_setfield(L, -2, "ns");
+    pushwide(L, &d->name);
+    lua_setfield(L, -2, "name");
+    pushwide(L, &d->type);
+    lua_setfield(L, -2, "type");
+    if (size >= 0) {
+      lua_pushinteger(L, (lua_Integer)size);
+      lua_setfield(L, -2, "size");
+    }
+    lua_rawseti(L, -2, ++*n);
+  }
+  CloseHandle(dir);
+}
+
+static int sys_objects (lua_State *L) {
+  ntapi nt;
+  DWORD session = 0;
+  wchar_t local[64];
+  int n = 0;
+  if (!loadnt(&nt)) {
+    luaL_pushfail(L);
+    lua_pushliteral(L, "the object directory functions of ntdll are missing");
+    return 2;
+  }
+  ProcessIdToSessionId(GetCurrentProcessId(), &session);
+  swprintf(local, sizeof(local) / sizeof(local[0]),
+           L"\\Sessions\\%lu\\BaseNamedObjects", (unsigned long)session);
+  lua_newtable(L);
+  listdir(L, &nt, local, "Local", &n);
+  listdir(L, &nt, L"\\BaseNamedObjects", "Global", &n);
+  return 1;
+}
+
 static const luaL_Reg sysfuncs[] = {
   {"sleep", sys_sleep},
   {"isatty", sys_isatty},
   {"scandir", sys_scandir},
+  {"objects", sys_objects},
   {NULL, NULL}
 };
 

@@ -15,6 +15,7 @@
 #define WSHM_VERSION    "0.1.0"
 
 /* Metatable names, one per type. */
+#define WSHM_MODULE     "winshm.module"  /* registry key of the table */
 #define WSHM_LINK       "winshm.link"
 #define WSHM_ERROR      "winshm.error"
 

@@ -54,6 +54,35 @@ local checks = {
     assert.matches("writer: 5 frames written", out, 1, true)
   end,
   ["examples/reader.lua"] = function() end,  -- run by demo.sh
+  ["examples/counter.lua"] = function(path)
+    local ok, out = host(path, "3", "300")
+    assert.is_true(ok, out)
+    assert.matches("3 workers x 300 increments: mutex 900, atomic 900 (expected 900)", out, 1, true)
+  end,
+  ["examples/telemetry/layout.lua"] = function(path)
+    local T = dofile(path)
+    assert.equal("layout", shm.type(T.Telemetry))
+    assert.is_string(T.name)
+  end,
+  -- producer and reader share a block; `winshm dump` reads it too, through
+  -- the layout's begin/end counters
+  ["examples/telemetry/producer.lua"] = function(path)
+    local name = H.name("telemetry")
+    local producer = H.spawn(("arg = { [0] = %q, '3', %q }\ndofile(%q)"):format(path, name, path))
+    local ok, out = host("examples/telemetry/reader.lua", "1", name)
+    assert.is_true(ok, out)
+    assert.matches("frame%s+%d+%s+t=.- m/s .- rpm  gear %d  pos .- tyres .- Ada\n", out)
+    local dumped
+    ok, dumped = host("dump", name, "--layout", "examples/telemetry/layout.lua",
+                      "--begin", "mVersionUpdateBegin", "--end", "mVersionUpdateEnd")
+    assert.is_true(ok, dumped)
+    assert.matches("\nmDriverName = \"Ada\"\n", dumped, 1, true)
+    assert.matches("\nmTyreTemp%[4%] = %d", dumped)
+    local pok, pout = producer:wait(60)
+    assert.is_true(pok, pout)
+    assert.matches("producer: 300 frames written", pout, 1, true)
+  end,
+  ["examples/telemetry/reader.lua"] = function() end,  -- run with producer.lua
   ["examples/python_interop.py"] = function() end,  -- run by python_interop.lua
   ["examples/python_interop.lua"] = function(path)
     local ok, out = host(path)
@@ -97,7 +126,8 @@ describe("examples #posix", function()
     for _, f in ipairs(files) do set[f] = true end
     for _, f in ipairs({ "examples/demo.sh", "examples/gamestate.lua",
                          "examples/writer.lua", "examples/reader.lua",
-                         "examples/python_interop.lua", "examples/python_interop.py" }) do
+                         "examples/python_interop.lua", "examples/python_interop.py",
+                         "examples/counter.lua", "examples/telemetry/producer.lua" }) do
       assert.is_true(set[f], f .. " is missing")
     end
   end)

@@ -122,6 +122,9 @@ describe_cli("winshm COMMAND usage errors", function()
     code, _, err = cli("watch", "x", "--hz", "0")
     assert.equal(2, code)
     assert_oneline_error("watch", err)
+    code, _, err = cli("watch", "x", "--count", "0")
+    assert.equal(2, code)
+    assert.matches("--count must be at least 1", err, 1, true)
   end)
 
   it("needs exactly one region name", function()
@@ -509,6 +512,17 @@ describe_cli("winshm ls #posix", function()
     e:close()
   end)
 
+  it("lists each holding process once, however many handles it has", function()
+    local name = H.name("many")
+    local links = {}
+    for i = 1, 3 do links[i] = assert(shm.get_or_create(name, 64)) end
+    local code, out = cli("ls", name)
+    for _, l in ipairs(links) do l:close() end
+    assert.equal(0, code)
+    local r = assert(row(out, name), out)
+    assert.matches("^%d+$", r[7])
+  end)
+
   it("rejects more than one pattern", function()
     local code, _, err = cli("ls", "a", "b")
     assert.equal(2, code)
@@ -558,13 +572,25 @@ describe_cli("winshm rm #posix", function()
 end)
 
 describe_cli("winshm ls and rm on Windows #windows", function()
-  it("say that listing and removing are not available", function()
-    local code, out, err = cli("ls")
-    assert.equal(1, code)
-    assert.equal("", out)
-    assert_oneline_error("ls", err)
-    assert.matches("not available on Windows", err, 1, true)
-    code, out, err = cli("rm", "x")
+  it("ls lists regions, mutexes and events of the object directory", function()
+    local base = H.name("wls")
+    local l = assert(shm.create("Local\\" .. base, 5000))
+    local m = assert(shm.mutex("Local\\" .. base .. "_m"))
+    local code, out, err = cli("ls", base)
+    assert.equal(0, code)
+    assert.equal("", err)
+    assert.matches("^KIND%s+SIZE%s+NAME\n", out)
+    assert.matches("\nregion%s+" .. l:size() .. "%s+Local\\" .. base .. "\n", out)
+    assert.matches("\nmutex%s+%-%s+Local\\" .. base .. "_m\n", out)
+    m:close()
+    l:close()
+    code, out = cli("ls", base)
+    assert.equal(0, code)
+    assert.equal("KIND  SIZE  NAME\n", out)
+  end)
+
+  it("rm says a mapping goes with its last handle", function()
+    local code, out, err = cli("rm", "x")
     assert.equal(1, code)
     assert.equal("", out)
     assert_oneline_error("rm", err)
@@ -599,6 +625,32 @@ describe("the tools' documentation", function()
     local out = p:read("a")
     assert.is_true(p:close())
     assert.equal("", out)
+  end)
+end)
+
+describe("winshm.tools.posix #posix", function()
+  local posix = require "winshm.tools.posix"
+
+  it("reads the holders of each object from /proc/locks, each pid once", function()
+    local f = tmpfile(table.concat({
+      "1: FLOCK  ADVISORY  READ 474 00:1b:5189 0 EOF",
+      "2: FLOCK  ADVISORY  READ 474 00:1b:5189 0 EOF",
+      "3: FLOCK  ADVISORY  READ 344 00:1b:5189 0 EOF",
+      "3: -> FLOCK  ADVISORY  WRITE 99 00:1b:5189 0 EOF",
+      "4: POSIX  ADVISORY  WRITE 28570 fe:00:10954102 0 0",
+      "5: FLOCK  ADVISORY  WRITE 12 00:1b:7 0 EOF", "" }, "\n"))
+    local by, ok = posix.holders(f)
+    os.remove(f)
+    assert.is_true(ok)
+    assert.same({ 474, 344 }, { table.unpack(by["00:1b:5189"]) })
+    assert.same({ 12 }, { table.unpack(by["00:1b:7"]) })
+    assert.is_nil(by["fe:00:10954102"])
+  end)
+
+  it("spells modes as ls -l does", function()
+    assert.equal("rw------T", posix.modestring(tonumber("1600", 8)))
+    assert.equal("rwxr-xr-t", posix.modestring(tonumber("1755", 8)))
+    assert.equal("rw-r--r--", posix.modestring(tonumber("644", 8)))
   end)
 end)
 

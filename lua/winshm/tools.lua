@@ -64,7 +64,9 @@ manages them (the sticky bit, 'T' in the mode) and their state:
           winshm handles
   -       not managed, not held by winshm
 PATTERN keeps the objects whose name contains it; --stale keeps the stale
-ones.  On Windows, listing named objects is not available.]],
+ones.  On Windows: the sections (regions), mutexes and events of the
+session's (Local\) and the global (Global\) object directories with
+their size; nothing is stale there, an object goes with its last handle.]],
   },
   rm = {
     usage = "winshm rm [--mutex | --event] NAME... | winshm rm --stale",
@@ -363,6 +365,7 @@ end
 
 function cmds.watch(opts, pos)
   local name = need_name(pos)
+  if opts.count == 0 then usage_error("--count must be at least 1") end
   local link, read = open_source(name, opts)
   local raw = not (opts.layout or opts.cdef)
   local sys = shm._sys
@@ -417,12 +420,54 @@ local function fmtsize(n)
   return ("%.1f%s"):format(n, units[i])
 end
 
-function cmds.ls(opts, pos)
-  if WINDOWS then
-    fail("listing named objects is not available on Windows: the kernel's " ..
-         "object directory is not read by winshm (try Sysinternals WinObj)")
+-- Rows of cells as columns, sizes (column 2) to the right, the last
+-- column unpadded.
+local function table_text(rows)
+  local width = {}
+  for _, r in ipairs(rows) do
+    for i, c in ipairs(r) do width[i] = math.max(width[i] or 0, #c) end
   end
+  local out = {}
+  for _, r in ipairs(rows) do
+    local cells = {}
+    for i, c in ipairs(r) do
+      local pad = (" "):rep(width[i] - #c)
+      cells[i] = i == #r and c or i == 2 and pad .. c or c .. pad
+    end
+    out[#out + 1] = table.concat(cells, "  ")
+  end
+  return table.concat(out, "\n") .. "\n"
+end
+
+local WIN_KINDS = { Section = "region", Mutant = "mutex", Event = "event" }
+
+-- Windows: the sections, mutexes and events of the session's and the
+-- global object directories.  Nothing there is stale: an object goes
+-- with its last handle.
+local function ls_windows(opts, pos)
+  local list, err = shm._sys.objects()
+  if not list then fail(err) end
+  local objs = {}
+  for _, o in ipairs(list) do
+    local kind = WIN_KINDS[o.type]
+    local name = o.ns .. "\\" .. o.name
+    if kind and (not pos[1] or name:find(pos[1], 1, true)) and not opts.stale then
+      objs[#objs + 1] = { kind, o.size and fmtsize(o.size) or "-", name }
+    end
+  end
+  local order = { region = 1, mutex = 2, event = 3 }
+  table.sort(objs, function(a, b)
+    if a[1] ~= b[1] then return order[a[1]] < order[b[1]] end
+    return a[3] < b[3]
+  end)
+  table.insert(objs, 1, { "KIND", "SIZE", "NAME" })
+  io.stdout:write(table_text(objs))
+  return 0
+end
+
+function cmds.ls(opts, pos)
   if #pos > 1 then usage_error("at most one PATTERN") end
+  if WINDOWS then return ls_windows(opts, pos) end
   local posix = require "winshm.tools.posix"
   local list, err = posix.objects()
   if not list then fail(err) end
@@ -437,20 +482,7 @@ function cmds.ls(opts, pos)
         #pids > 0 and table.concat(pids, ",") or "-", o.name }
     end
   end
-  local width = {}
-  for _, r in ipairs(rows) do
-    for i, c in ipairs(r) do width[i] = math.max(width[i] or 0, #c) end
-  end
-  local out = {}
-  for _, r in ipairs(rows) do
-    local cells = {}
-    for i, c in ipairs(r) do
-      local align = i == 2 and "%" or "%-"   -- sizes to the right
-      cells[i] = i == #r and c or (align .. width[i] .. "s"):format(c)
-    end
-    out[#out + 1] = table.concat(cells, "  ")
-  end
-  io.stdout:write(table.concat(out, "\n"), "\n")
+  io.stdout:write(table_text(rows))
   return 0
 end
 

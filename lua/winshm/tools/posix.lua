@@ -20,7 +20,8 @@ M.kinds = {
 
 local STICKY = 512   -- S_ISVTX, 01000
 
--- "dev:ino" -> { pid, ... } for the flocks of /proc/locks.
+-- "dev:ino" -> { pid, ... } for the flocks of /proc/locks, each process
+-- once (one process holds one flock per handle).
 function M.holders(path)
   local f = io.open(path or "/proc/locks", "r")
   local by = {}
@@ -30,9 +31,13 @@ function M.holders(path)
     local class, pid, dev, ino =
       line:match("^%d+:%s+(%u+)%s+%u+%s+%u+%s+(%d+)%s+(%x+:%x+):(%d+)")
     if class == "FLOCK" then
-      local key = dev .. ":" .. ino
-      by[key] = by[key] or {}
-      table.insert(by[key], tonumber(pid))
+      local key, n = dev .. ":" .. ino, tonumber(pid)
+      local t = by[key] or { seen = {} }
+      by[key] = t
+      if not t.seen[n] then
+        t.seen[n] = true
+        t[#t + 1] = n
+      end
     end
   end
   f:close()
