@@ -85,9 +85,9 @@ function H.spawn(src, ...)
     local deadline = os.time() + (timeout or 30)
     while os.time() <= deadline do
       local rc = io.open(out .. ".rc")
-      if rc then
-        local code = tonumber(rc:read("a"))
-        rc:close()
+      local code = rc and tonumber(rc:read("a"))
+      if rc then rc:close() end
+      if code then  -- an empty file is still being written
         local o = io.open(out):read("a")
         os.remove(out); os.remove(out .. ".rc"); os.remove(script)
         return code == 0, o, code
