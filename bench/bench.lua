@@ -160,7 +160,8 @@ if have("luajit") then
 end
 
 -- The cross-process round trip: two processes pass a token through an
--- atomic counter; C (bench/pingpong.c) against winshm (bench/pingpong.lua).
+-- atomic counter; C (bench/pingpong.c) against winshm (bench/pingpong.lua),
+-- and the same Lua loop over the floor's unchecked calls for reference.
 local pingpong
 if shm.atomic_load and wanted("ping-pong round trip") then
   local trips = quick and 2000 or 20000
