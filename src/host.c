@@ -72,8 +72,11 @@ static void usage (const hostargs *h, FILE *out) {
     "  --        stop handling options\n"
     "  -         stop handling options and execute stdin\n"
     "'require \"winshm\"' needs no LUA_CPATH: the module is built in.\n"
-    "A script is a path that exists or ends in '.lua'; any other NAME runs\n"
-    "the command NAME.\n", h->progname, h->progname);
+    "A NAME of letters, digits, '_' and '-' that is not a file runs the\n"
+    "command NAME (the Lua module winshm.cmd.NAME); anything else, such as\n"
+    "a path or a name ending in '.lua', is a script.  'winshm help' lists\n"
+    "the commands.\n",
+    h->progname, h->progname);
   fflush(out);
 }
 
@@ -93,6 +96,18 @@ static void version (void) {
 }
 
 /* ======================================================= the options */
+
+/* The HAS_* flag an option sets (-W and -l act in runargs only). */
+static int optionflag (int opt) {
+  switch (opt) {
+    case 'E': return HAS_NOENV;
+    case 'i': return HAS_I | HAS_V;  /* the REPL starts with the banner */
+    case 'v': return HAS_V;
+    case 'h': return HAS_HELP;
+    case 'e': return HAS_E;
+    default: return 0;
+  }
+}
 
 /*
 ** Scan argv up to the script (or command) name, as lua.c does; fills
@@ -116,14 +131,14 @@ static void collectargs (hostargs *h) {
         return;
       case 'E': case 'W': case 'i': case 'v': case 'h':
         if (a[2] != '\0') goto bad;
-        h->flags |= a[1] == 'E' ? HAS_NOENV : a[1] == 'i' ? HAS_I | HAS_V
-                  : a[1] == 'v' ? HAS_V : a[1] == 'h' ? HAS_HELP : 0;
+        h->flags |= optionflag(a[1]);
         break;
       case 'e': case 'l':
-        if (a[1] == 'e') h->flags |= HAS_E;
-        if (a[2] == '\0' && (argv[i + 1] == NULL || argv[i + 1][0] == '-'))
-          goto bad;  /* no argument */
-        if (a[2] == '\0') i++;
+        h->flags |= optionflag(a[1]);
+        if (a[2] == '\0') {  /* the argument is the next word */
+          if (argv[i + 1] == NULL || argv[i + 1][0] == '-') goto bad;
+          i++;
+        }
         break;
       default:
         goto bad;
@@ -288,50 +303,50 @@ static int handle_script (lua_State *L, const hostargs *h) {
 /* ========================================================== commands */
 
 /*
-** Is argv[script] a command rather than a script?  A script is "-", a
-** path that exists, or a name with a directory separator, a dot or any
-** character a command name does not have.
+** Is argv[script] a command rather than a script?  A command NAME has
+** only letters, digits, '_' and '-' (not first), does not follow '--',
+** and names no file.
 */
 static int iscommand (const hostargs *h) {
+  static const char namechars[] = "abcdefghijklmnopqrstuvwxyz"
+                                  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-";
   const char *s = h->argv[h->script];
   FILE *f;
-  if (strcmp(h->argv[h->script - 1], "--") == 0
-      || s[0] == '\0' || s[strspn(s, "abcdefghijklmnopqrstuvwxyz"
-                                    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")]
-      != '\0' || s[0] == '-')
+  if (strcmp(h->argv[h->script - 1], "--") == 0 || s[0] == '\0'
+      || s[0] == '-' || s[strspn(s, namechars)] != '\0')
     return 0;
-  if ((f = fopen(s, "r")) != NULL) {
-    fclose(f);
-    return 0;
-  }
-  return 1;
+  if ((f = fopen(s, "r")) == NULL) return 1;
+  fclose(f);
+  return 0;
 }
 
 /*
 ** require "winshm.cmd.NAME" and leave its function on the stack: LUA_OK;
-** LUA_ERRFILE (nothing pushed) when there is no such module; another
-** status with the error message when loading it failed.
+** LUA_ERRFILE (nothing pushed) when no such Lua module is preloaded or on
+** package.path; another status with the error message when loading failed.
 */
 static int loadcommand (lua_State *L, const char *name) {
-  const char *mod, *msg;
+  static const char find[] = "local m = ...\n"
+    "return package.preload[m] ~= nil or package.searchpath(m, package.path)";
   int status;
   lua_getglobal(L, "require");
-  mod = lua_pushfstring(L, CMD_PREFIX "%s", name);
-  lua_pushvalue(L, -1);
-  lua_rotate(L, -3, 1);  /* mod, require, mod */
-  status = docall(L, 1, 1, msghandler);
-  msg = lua_tostring(L, -1);
-  if (status != LUA_OK && msg != NULL
-      && strncmp(msg, "module '", 8) == 0
-      && strncmp(msg + 8, mod, strlen(mod)) == 0
-      && strncmp(msg + 8 + strlen(mod), "' not found", 11) == 0) {
-    lua_pop(L, 2);
-    return LUA_ERRFILE;
+  lua_pushfstring(L, CMD_PREFIX "%s", name);
+  status = luaL_loadstring(L, find);
+  if (status == LUA_OK) {
+    lua_pushvalue(L, -2);
+    status = docall(L, 1, 1, msghandler);
   }
-  lua_remove(L, -2);
+  if (status != LUA_OK || !lua_toboolean(L, -1)) {
+    lua_replace(L, -3);  /* the error message (or the 'false') */
+    lua_pop(L, status == LUA_OK ? 2 : 1);
+    return status == LUA_OK ? LUA_ERRFILE : status;
+  }
+  lua_pop(L, 1);
+  status = docall(L, 1, 1, msghandler);  /* require(mod) */
   if (status == LUA_OK && lua_type(L, -1) != LUA_TFUNCTION) {
     lua_pop(L, 1);
-    lua_pushfstring(L, "module '%s' does not return a function", mod);
+    lua_pushfstring(L, "module '" CMD_PREFIX "%s' does not return a function",
+                    name);
     status = LUA_ERRRUN;
   }
   return status;

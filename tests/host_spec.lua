@@ -2,19 +2,38 @@
 -- (API.md section 5), has the module built in, and runs commands.
 local H = require "helper"
 
-local function tmpfile(content)
-  local path = os.tmpname()
-  if H.windows and not path:find("[/\\]") then path = os.getenv("TEMP") .. path end
-  if content then
-    local f = assert(io.open(path, "wb"))
-    f:write(content)
-    f:close()
-  end
+local function writefile(path, content)
+  local f = assert(io.open(path, "wb"))
+  f:write(content)
+  f:close()
   return path
 end
 
+-- A fresh temporary name; a file holding content when given.
+local function tmpfile(content)
+  -- Windows' names (\s1., \s1.1, ...) repeat from run to run
+  local path = H.windows and os.getenv("TEMP") .. "\\" .. H.name("host")
+               or os.tmpname()
+  if content then writefile(path, content) end
+  return path
+end
+
+-- A fresh temporary directory with the given subdirectory (or none).
+local function tmpdir(sub)
+  local dir = tmpfile()
+  os.remove(dir)  -- POSIX: os.tmpname made a file of that name
+  local path = sub and dir .. "/" .. sub or dir
+  if H.windows then path = path:gsub("/", "\\") end
+  assert(os.execute((H.windows and "mkdir %s" or "mkdir -p %s"):format(H.quote(path))))
+  return dir
+end
+
+local function removedir(dir)
+  os.execute((H.windows and "rmdir /s /q %s" or "rm -rf %s"):format(H.quote(dir)))
+end
+
 local function slurp(path)
-  local f = io.open(path, "rb")
+  local f = io.open(path, "r")  -- text mode: Windows writes CRLF
   if not f then return nil end
   local s = f:read("a")
   f:close()
@@ -55,10 +74,6 @@ local function host(args, o)
   return out, err, code
 end
 
-local function script(src)
-  return tmpfile(src)
-end
-
 describe("host", function()
   describe("version and help", function()
     it("-v prints winshm's and Lua's versions and runs nothing else", function()
@@ -97,16 +112,11 @@ describe("host", function()
     end)
 
     it("prefers the built-in module to a winshm on LUA_CPATH or LUA_PATH", function()
-      local dir = tmpfile()
-      os.remove(dir)
-      assert(os.execute((H.windows and "mkdir %s" or "mkdir -p %s"):format(H.quote(dir))))
-      local f = assert(io.open(dir .. "/winshm.lua", "w"))
-      f:write("return 'impostor'")
-      f:close()
+      local dir = tmpdir()
+      writefile(dir .. "/winshm.lua", "return 'impostor'")
       local out, _, code = host({ "-e", "print(type(require 'winshm'))" },
         { env = { LUA_PATH = dir .. "/?.lua" } })
-      os.remove(dir .. "/winshm.lua")
-      os.remove(dir)
+      removedir(dir)
       assert.equal("table\n", out)
       assert.equal(0, code)
     end)
@@ -150,7 +160,7 @@ describe("host", function()
 
   describe("scripts and arg", function()
     it("builds arg as lua does and passes the arguments as ...", function()
-      local s = script([[
+      local s = tmpfile([[
         print(select("#", ...), ...)
         for i = -3, 3 do io.write(tostring(arg[i]), "|") end
         print()]])
@@ -162,7 +172,7 @@ describe("host", function()
     end)
 
     it("arg[-n] is the host itself", function()
-      local s = script("print(arg[-1])")
+      local s = tmpfile("print(arg[-1])")
       local out = host({ s })
       os.remove(s)
       assert.equal(H.host .. "\n", out)
@@ -175,7 +185,7 @@ describe("host", function()
     end)
 
     it("options after the script belong to the script", function()
-      local s = script("print(...)")
+      local s = tmpfile("print(...)")
       local out, _, code = host({ s, "-e", "error('not an option')", "-x" })
       os.remove(s)
       assert.equal("-e\terror('not an option')\t-x\n", out)
@@ -183,7 +193,7 @@ describe("host", function()
     end)
 
     it("-- ends the options, even before a name starting with -", function()
-      local s = script("print('script', ...)")
+      local s = tmpfile("print('script', ...)")
       local out, _, code = host({ "--", s, "-v" })
       os.remove(s)
       assert.equal("script\t-v\n", out)
@@ -220,7 +230,7 @@ describe("host", function()
     end)
 
     it("a syntax error in the script is reported with status 1", function()
-      local s = script("x = = 1")
+      local s = tmpfile("x = = 1")
       local out, err, code = host({ s })
       os.remove(s)
       assert.equal("", out)
@@ -231,7 +241,7 @@ describe("host", function()
 
   describe("errors", function()
     it("a runtime error prints the message and a traceback, status 1", function()
-      local s = script("local function f() error('boom') end\nf()\nprint('after')")
+      local s = tmpfile("local function f() error('boom') end\nf()\nprint('after')")
       local out, err, code = host({ s })
       os.remove(s)
       assert.equal("", out)
@@ -295,18 +305,15 @@ describe("host", function()
     end)
 
     it("-l mod-suffix requires the whole name into the global before the '-'", function()
-      local dir = tmpfile()
-      os.remove(dir)
+      local dir = tmpdir()
       local out, _, code = host({ "-l", "hostmod-v2", "-e", "print(hostmod)" },
-        { env = { LUA_PATH = dir .. "?.lua" } })
+        { env = { LUA_PATH = dir .. "/?.lua" } })
       assert.equal("", out)
       assert.equal(1, code)
-      local f = assert(io.open(dir .. "hostmod-v2.lua", "w"))
-      f:write("return 'v2 loaded'")
-      f:close()
+      writefile(dir .. "/hostmod-v2.lua", "return 'v2 loaded'")
       out, _, code = host({ "-l", "hostmod-v2", "-e", "print(hostmod)" },
-        { env = { LUA_PATH = dir .. "?.lua" } })
-      os.remove(dir .. "hostmod-v2.lua")
+        { env = { LUA_PATH = dir .. "/?.lua" } })
+      removedir(dir)
       assert.equal("v2 loaded\n", out)
       assert.equal(0, code)
     end)
@@ -335,7 +342,7 @@ describe("host", function()
       local out, _, code = host({ "-e", "print(x)" }, { env = { LUA_INIT = "x = 'from init'" } })
       assert.equal("from init\n", out)
       assert.equal(0, code)
-      local f = script("x = 'from file'")
+      local f = tmpfile("x = 'from file'")
       out = host({ "-e", "print(x)" }, { env = { LUA_INIT = "@" .. f } })
       os.remove(f)
       assert.equal("from file\n", out)
@@ -390,7 +397,7 @@ describe("host", function()
     end)
 
     it("runs after the script, with the script's globals", function()
-      local s = script("answer = 42")
+      local s = tmpfile("answer = 42")
       local out, _, code = host({ "-i", s }, { stdin = "answer\n" })
       os.remove(s)
       assert.matches("> 42\n> \n$", out)
@@ -412,18 +419,10 @@ describe("host", function()
 
   describe("commands", function()
     local dir
-    local function write(rel, src)
-      local f = assert(io.open(dir .. rel, "w"))
-      f:write(src)
-      f:close()
-    end
+    local function write(rel, src) writefile(dir .. rel, src) end
 
     setup(function()
-      dir = tmpfile()
-      os.remove(dir)
-      assert(os.execute((H.windows and 'mkdir "%s\\winshm\\cmd"' or "mkdir -p %s/winshm/cmd")
-        :format(dir)))
-      dir = dir .. "/"
+      dir = tmpdir("winshm/cmd") .. "/"
       write("winshm/cmd/hosttestecho.lua", [[
         return function(...)
           print(select("#", ...), ...)
@@ -439,15 +438,7 @@ describe("host", function()
       write("hosttestecho", "print('the file, not the command')")
     end)
 
-    teardown(function()
-      for _, f in ipairs({ "hosttestecho", "hosttestfalse", "hosttestfails", "hosttesterr", "hosttestnotfn" }) do
-        os.remove(dir .. "winshm/cmd/" .. f .. ".lua")
-      end
-      os.remove(dir .. "hosttestecho")
-      os.remove(dir .. "winshm/cmd")
-      os.remove(dir .. "winshm")
-      os.remove(dir)
-    end)
+    teardown(function() removedir(dir) end)
 
     local function env(extra)
       local e = { LUA_PATH = dir .. "?.lua" }
@@ -535,7 +526,7 @@ describe("host", function()
         H.quote(prefix .. "/lib/lua/5.4/?.so;;"), H.quote(check)))
       local modout = p:read("a")
       p:close()
-      os.execute("rm -rf " .. H.quote(prefix))
+      removedir(prefix)
       assert.equal("", err)
       assert.equal(0, code)
       assert.matches("^" .. require("winshm")._VERSION:gsub("%.", "%%.") .. "\t%d+\n$", out)
