@@ -165,37 +165,62 @@ static void writevalue (writer *w, const wshm_field *f, int level,
   }
 }
 
-/* Write the fields of the table at tidx into the struct of the layout
-** userdata at lidx at p. */
+/* Write field f from the table at tidx (if it has one) at p. */
+static void writefield (writer *w, int lidx, unsigned char *p, int tidx,
+                        const wshm_field *f, const wpath *up) {
+  lua_State *L = w->L;
+  int vidx, eidx = 0;
+  wpath here;
+  lua_pushstring(L, f->name);
+  if (lua_rawget(L, tidx) == LUA_TNIL) {  /* raw, as the checking pass */
+    lua_pop(L, 1);
+    return;
+  }
+  vidx = lua_gettop(L);
+  here.up = up; here.name = f->name; here.index = 0;
+  if (f->kind == WK_STRUCT) {
+    wshm_pushnested(L, lidx, f);
+    eidx = lua_gettop(L);
+  }
+  writevalue(w, f, 0, p + f->offset, vidx, eidx, &here);
+  lua_settop(L, vidx - 1);
+}
+
+/*
+** Write the fields of the table at tidx into the struct of the layout
+** userdata at lidx at p.  The checking pass walks the table, so every key
+** is checked; the writing pass walks the layout in declaration order, so
+** the result never depends on the table's order (in a union given
+** several members, the last declared wins).
+*/
 static void writestruct (writer *w, int lidx, unsigned char *p, int tidx,
                          const wpath *up) {
   lua_State *L = w->L;
   const wshm_layout *lay = (const wshm_layout *)lua_touserdata(L, lidx);
-  int names;
+  int names, i;
   luaL_checkstack(L, 8, "layouts nested too deeply");
+  if (w->dowrite) {
+    for (i = 0; i < lay->nfields; i++)
+      writefield(w, lidx, p, tidx, &lay->f[i], up);
+    return;
+  }
   lua_getiuservalue(L, lidx, LUV_FIELDS);
   names = lua_gettop(L);
   lua_pushnil(L);
   while (lua_next(L, tidx)) {
-    int vidx = lua_gettop(L), eidx = 0;
-    const wshm_field *f;
-    wpath here;
-    lua_pushvalue(L, vidx - 1);
-    if (lua_type(L, vidx - 1) != LUA_TSTRING
+    int kidx = lua_gettop(L) - 1;  /* the key stays for lua_next */
+    lua_pop(L, 1);
+    lua_pushvalue(L, kidx);
+    if (lua_type(L, kidx) != LUA_TSTRING
         || lua_rawget(L, names) != LUA_TLIGHTUSERDATA)
       fail(w, up, lua_pushfstring(L, "no field %s in %s",
-           lua_type(L, vidx - 1) == LUA_TSTRING
-             ? lua_pushfstring(L, "'%s'", lua_tostring(L, vidx - 1))
-             : luaL_tolstring(L, vidx - 1, NULL),
+           lua_type(L, kidx) == LUA_TSTRING
+             ? lua_pushfstring(L, "'%s'", lua_tostring(L, kidx))
+             : luaL_tolstring(L, kidx, NULL),
            wshm_layoutlabel(L, lay)));
-    f = (const wshm_field *)lua_touserdata(L, -1);
-    here.up = up; here.name = f->name; here.index = 0;
-    if (f->kind == WK_STRUCT) {
-      wshm_pushnested(L, lidx, f);
-      eidx = lua_gettop(L);
-    }
-    writevalue(w, f, 0, p + f->offset, vidx, eidx, &here);
-    lua_settop(L, vidx - 1);
+    writefield(w, lidx, p, tidx, (const wshm_field *)lua_touserdata(L, -1),
+               up);
+    lua_pop(L, 1);
   }
   lua_pop(L, 1);
 }

@@ -115,9 +115,14 @@ describe("hostile contents", function()
         if type(x) == "userdata" then shm.read(x) end
       end
       -- what was read can be written back and reads the same
+      -- (a union's members share their bytes: written back together the
+      -- last declared wins, so the union is checked through that member)
       if round % 10 == 0 then
         shm.write(v, t)
-        assert.is_true(same(t, shm.read(v)))
+        local back = shm.read(v)
+        assert.equal(t.u.b, back.u.b)
+        t.u, back.u = nil, nil
+        assert.is_true(same(t, back))
       end
     end
     l:close()

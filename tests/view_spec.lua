@@ -337,6 +337,22 @@ describe("views", function()
   end)
 
   describe("shm.read and shm.write", function()
+    it("write a union given several members in declaration order", function()
+      local U = shm.union { name = "U", { "i", "uint32_t" }, { "b", "uint8_t" } }
+      local S = shm.struct { name = "S", { "u", U } }
+      local l = assert(shm.create(H.name("uwrite"), S))
+      local v = l:get_mut()
+      -- whatever order the table holds them in, b (declared last) wins
+      for _, t in ipairs({ { i = 0x11223344, b = 0xff }, { b = 0xff, i = 0x11223344 } }) do
+        v.u.i = 0
+        local u = {}
+        for k, x in pairs(t) do u[k] = x end
+        shm.write(v, { u = u })
+        assert.equal(0x112233ff, v.u.i)
+      end
+      l:close()
+    end)
+
     local Vec = shm.struct { name = "Vec3", { "x", "float" }, { "y", "float" }, { "z", "float" } }
     local S = shm.struct { name = "Game", { "tick", "u32" }, { "alive", "bool" },
       { "pos", Vec }, { "arr", "i8", 3 }, { "m", "u8", { 2, 2 } }, { "pts", Vec, 2 },
