@@ -160,19 +160,26 @@ if have("luajit") then
 end
 
 -- The cross-process round trip: two processes pass a token through an
--- atomic counter; C (bench/pingpong.c) against winshm (bench/pingpong.lua).
+-- atomic counter; C (bench/pingpong.c) against winshm (bench/pingpong.lua),
+-- and the same Lua loop over the floor's unchecked calls for reference.
 local pingpong
 if shm.atomic_load and wanted("ping-pong round trip") then
   local trips = quick and 2000 or 20000
-  pingpong = { c = {}, w = {} }
+  pingpong = { c = {}, w = {}, f = {} }
+  -- two host processes; mode "floor": the floor module's unchecked calls
+  local function lua_pair(mode)
+    local pong = io.popen(("%s %spingpong.lua pong %s %d %s"):format(
+      HOST, HERE, NAME, trips, mode))
+    local t = tonumber(capture(("%s %spingpong.lua ping %s %d %s"):format(
+      HOST, HERE, NAME, trips, mode)))
+    pong:close()
+    return t
+  end
   function pingpong.round()
     local c_t = tonumber(capture(("%s/bench/pingpong %d"):format(BUILD, trips)))
-    local pong = io.popen(("%s %spingpong.lua pong %s %d"):format(HOST, HERE, NAME, trips))
-    local w_t = tonumber(capture(("%s %spingpong.lua ping %s %d"):format(
-      HOST, HERE, NAME, trips)))
-    pong:close()
     pingpong.c[#pingpong.c + 1] = assert(c_t, "C ping-pong failed")
-    pingpong.w[#pingpong.w + 1] = assert(w_t, "winshm ping-pong failed")
+    pingpong.w[#pingpong.w + 1] = assert(lua_pair("winshm"), "winshm ping-pong failed")
+    pingpong.f[#pingpong.f + 1] = assert(lua_pair("floor"), "floor ping-pong failed")
   end
 end
 
@@ -215,6 +222,9 @@ if pingpong then
   local t, b = median(pingpong.w), median(pingpong.c)
   rows[#rows + 1] = { "ping-pong round trip (wall clock)", t * 1e9,
                       "two C processes", b * 1e9, t / b, 3 }
+  local fl = median(pingpong.f)
+  rows[#rows + 1] = { "  the same Lua loop, floor calls", fl * 1e9,
+                      "two C processes", b * 1e9, fl / b }
 end
 local read_ns = readcase and median(readcase.t) * 1e9
                 or (#readt > 0 and median(readt) * 1e9)

@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/file.h>
@@ -153,6 +154,49 @@ static int mutex_loop (lua_State *L) {
   return 1;
 }
 
+/*
+** counter(name): a userdata holding a 4-byte counter at the start of the
+** POSIX shared memory object 'name' (created if absent, one page).
+** aload(c, k) and astore(c, k, v): sequentially consistent atomic load and
+** store (k, a field name, is ignored: the calls look like winshm's)
+** of it, with no checks at all -- the Lua floor of the ping-pong.
+*/
+static int counter (lua_State *L) {
+  const char *name = luaL_checkstring(L, 1);
+  uint32_t **c = (uint32_t **)lua_newuserdatauv(L, sizeof(uint32_t *), 0);
+  char path[512];
+  int fd;
+  snprintf(path, sizeof(path), "/%s", name);
+  fd = shm_open(path, O_RDWR | O_CREAT, 0600);
+  if (fd < 0 || ftruncate(fd, 4096) != 0)
+    return luaL_error(L, "counter: cannot make %s", path);
+  *c = (uint32_t *)mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  close(fd);
+  if ((void *)*c == MAP_FAILED)
+    return luaL_error(L, "counter: cannot map %s", path);
+  return 1;
+}
+
+static int aload (lua_State *L) {
+  uint32_t **c = (uint32_t **)lua_touserdata(L, 1);
+  lua_pushinteger(L, __atomic_load_n(*c, __ATOMIC_SEQ_CST));
+  return 1;
+}
+
+static int astore (lua_State *L) {
+  uint32_t **c = (uint32_t **)lua_touserdata(L, 1);
+  __atomic_store_n(*c, (uint32_t)lua_tointeger(L, 3), __ATOMIC_SEQ_CST);
+  return 0;
+}
+
+/* unlink(name): remove the shared memory object 'name'. */
+static int l_unlink (lua_State *L) {
+  char path[512];
+  snprintf(path, sizeof(path), "/%s", luaL_checkstring(L, 1));
+  shm_unlink(path);
+  return 0;
+}
+
 static int l_now (lua_State *L) {
   lua_pushnumber(L, now());
   return 1;
@@ -174,6 +218,10 @@ static const luaL_Reg funcs[] = {
   {"open_loop", open_loop},
   {"create_loop", create_loop},
   {"mutex_loop", mutex_loop},
+  {"counter", counter},
+  {"aload", aload},
+  {"astore", astore},
+  {"unlink", l_unlink},
   {"now", l_now},
   {"cpu", l_cpu},
   {NULL, NULL}

@@ -1,13 +1,24 @@
--- pingpong.lua ping|pong NAME N: two winshm processes pass a token through
--- an atomic counter, N round trips.  "ping" prints seconds per round trip.
+-- pingpong.lua ping|pong NAME N [floor]: two processes pass a token
+-- through an atomic counter, N round trips, with shm.atomic_load and
+-- atomic_store -- or, given "floor", with the floor module's unchecked
+-- C functions called the same way (the cost of the Lua loop and calls
+-- alone).  "ping" prints seconds per round trip: the median over batches
+-- of 100 trips, as bench/pingpong.c measures.
 local shm = require "winshm"
 local floor = require "bench_floor"
-local role, name, n = arg[1], arg[2], tonumber(arg[3])
+local role, name, n, mode = arg[1], arg[2], tonumber(arg[3]), arg[4]
+local BATCH = 100
 
-local Turn = shm.struct { name = "Turn", { "turn", "uint32_t" } }
-local link = assert(shm.get_or_create(name .. "_pp", Turn))
-local v = link:get_mut()
-local load, store = shm.atomic_load, shm.atomic_store
+local link, v, load, store
+if mode == "floor" then
+  v = floor.counter(name .. "_ppf")
+  load, store = floor.aload, floor.astore
+else
+  local Turn = shm.struct { name = "Turn", { "turn", "uint32_t" } }
+  link = assert(shm.get_or_create(name .. "_pp", Turn))
+  v = link:get_mut()
+  load, store = shm.atomic_load, shm.atomic_store
+end
 
 if role == "pong" then
   for i = 0, n - 1 do
@@ -15,13 +26,18 @@ if role == "pong" then
     store(v, "turn", 2 * i + 2)
   end
 else
-  -- wait for the other side to hold the region, so neither removes it
-  local t0
+  local now, batch, t0 = floor.now, {}, 0
   for i = 0, n - 1 do
-    if i == 1 then t0 = floor.now() end  -- the first trip includes start-up
+    if i % BATCH == 0 then  -- the first batch includes the other's start
+      local t = now()
+      if i > BATCH then batch[#batch + 1] = (t - t0) / BATCH end
+      t0 = t
+    end
     store(v, "turn", 2 * i + 1)
     while load(v, "turn") ~= 2 * i + 2 do end
   end
-  print(string.format("%.12f", (floor.now() - t0) / (n - 1)))
+  table.sort(batch)
+  print(string.format("%.12f", batch[(#batch + 1) // 2]))
+  if mode == "floor" then floor.unlink(name .. "_ppf") end
 end
-link:close()
+if link then link:close() end

@@ -5,6 +5,8 @@
 ** which mingw-w64 has too).  Values are range-checked as a plain write
 ** checks them; atomic_add wraps around like the C operation.
 */
+#include <string.h>
+
 #include "winshm.h"
 #include "atomic.h"
 #include "layout.h"
@@ -52,9 +54,58 @@ void wshm_atomicfield (lua_State *L, int vidx, int kidx, wshm_fieldref *f,
                wshm_layoutlabel(L, wshm_toview(L, vidx)->lay));
 }
 
+/*
+** The last field the atomic functions resolved, kept in their shared
+** upvalues so that a loop over one view and one field name (a spin on a
+** counter) skips the view check and the name lookup.  Upvalue 1 is a
+** table holding the view at [1] (weakly: a collected view leaves it
+** before its memory can be reused) and the name at [2] (strings stay,
+** so the name's address cannot be reused either); upvalue 2 is a
+** userdata with the name's identity and the resolved field.  A hit is
+** the same view object and the same string object: exact.
+*/
+typedef struct lastfield {
+  const void *key;        /* lua_topointer of the name, or NULL */
+  wshm_fieldref ref;
+} lastfield;
+
+#define LASTVIEWS   lua_upvalueindex(1)
+#define LASTFIELD   lua_upvalueindex(2)
+
+static void pushcache (lua_State *L) {
+  lua_createtable(L, 2, 0);
+  lua_createtable(L, 0, 1);
+  lua_pushliteral(L, "v");
+  lua_setfield(L, -2, "__mode");
+  lua_setmetatable(L, -2);
+  memset(lua_newuserdatauv(L, sizeof(lastfield), 0), 0, sizeof(lastfield));
+}
+
 /* The field at 2 of the view at 1, fit for atomic operations. */
 static void checkfield (lua_State *L, wshm_fieldref *f, int write) {
+  lastfield *c = (lastfield *)lua_touserdata(L, LASTFIELD);
+  const void *k = lua_topointer(L, 2);
+  if (k != NULL && k == c->key && (c->ref.writable || !write)) {
+    const wshm_view *v = (const wshm_view *)lua_touserdata(L, 1);
+    int same;
+    lua_rawgeti(L, LASTVIEWS, 1);
+    same = v != NULL && lua_touserdata(L, -1) == v;  /* its very memory */
+    lua_pop(L, 1);
+    if (same) {
+      if (v->r->base == NULL)
+        wshm_closederror(L);
+      *f = c->ref;
+      return;
+    }
+  }
   wshm_atomicfield(L, 1, 2, f, write);
+  c->key = NULL;  /* while the table changes */
+  lua_pushvalue(L, 1);
+  lua_rawseti(L, LASTVIEWS, 1);
+  lua_pushvalue(L, 2);
+  lua_rawseti(L, LASTVIEWS, 2);
+  c->ref = *f;
+  c->key = lua_type(L, 2) == LUA_TSTRING ? lua_topointer(L, 2) : NULL;
 }
 
 /*
@@ -218,6 +269,7 @@ static const luaL_Reg funcs[] = {
 };
 
 void wshm_open_atomic (lua_State *L) {
-  luaL_setfuncs(L, funcs, 0);
+  pushcache(L);
+  luaL_setfuncs(L, funcs, 2);
   wshm_open_consistent(L);
 }

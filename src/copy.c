@@ -208,25 +208,19 @@ static void writestruct (writer *w, int lidx, unsigned char *p, int tidx,
   names = lua_gettop(L);
   lua_pushnil(L);
   while (lua_next(L, tidx)) {
-    int vidx = lua_gettop(L), eidx = 0;
-    const wshm_field *f;
-    wpath here;
-    lua_pushvalue(L, vidx - 1);
-    if (lua_type(L, vidx - 1) != LUA_TSTRING
+    int kidx = lua_gettop(L) - 1;  /* the key stays for lua_next */
+    lua_pop(L, 1);
+    lua_pushvalue(L, kidx);
+    if (lua_type(L, kidx) != LUA_TSTRING
         || lua_rawget(L, names) != LUA_TLIGHTUSERDATA)
       fail(w, up, lua_pushfstring(L, "no field %s in %s",
-           lua_type(L, vidx - 1) == LUA_TSTRING
-             ? lua_pushfstring(L, "'%s'", lua_tostring(L, vidx - 1))
-             : luaL_tolstring(L, vidx - 1, NULL),
+           lua_type(L, kidx) == LUA_TSTRING
+             ? lua_pushfstring(L, "'%s'", lua_tostring(L, kidx))
+             : luaL_tolstring(L, kidx, NULL),
            wshm_layoutlabel(L, lay)));
-    f = (const wshm_field *)lua_touserdata(L, -1);
-    here.up = up; here.name = f->name; here.index = 0;
-    if (f->kind == WK_STRUCT) {
-      wshm_pushnested(L, lidx, f);
-      eidx = lua_gettop(L);
-    }
-    writevalue(w, f, 0, p + f->offset, vidx, eidx, &here);
-    lua_settop(L, vidx - 1);
+    writefield(w, lidx, p, tidx, (const wshm_field *)lua_touserdata(L, -1),
+               up);
+    lua_pop(L, 1);
   }
   lua_pop(L, 1);
 }

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "posix.h"
 
 #define SHMDIR      "/dev/shm/"
 #define MANAGED     S_ISVTX
@@ -64,8 +65,7 @@ void wshm_os_seterr (wshm_err *e, const char *kind, long sys,
 
 /* -------------------------------------------------------------- names */
 
-/* The name without a Windows namespace prefix (Local\ or Global\). */
-static const char *stripprefix (const char *name, size_t *len) {
+const char *wshm_posix_stripprefix (const char *name, size_t *len) {
   static const char *const prefixes[] = {"Local\\", "Global\\", NULL};
   int i;
   for (i = 0; prefixes[i] != NULL; i++) {
@@ -80,7 +80,7 @@ static const char *stripprefix (const char *name, size_t *len) {
 
 int wshm_os_checkname (const char *name, size_t len, wshm_err *e) {
   const char *why = NULL;
-  name = stripprefix(name, &len);
+  name = wshm_posix_stripprefix(name, &len);
   if (len == 0) why = "empty after its namespace prefix";
   else if (memchr(name, '/', len) != NULL) why = "contains '/'";
   else if ((len == 1 && name[0] == '.')
@@ -97,7 +97,7 @@ int wshm_os_checkname (const char *name, size_t len, wshm_err *e) {
 
 /* "/dev/shm/<name>" into buf; the name was checked already. */
 static void shmpath (char *buf, const char *name, size_t len) {
-  name = stripprefix(name, &len);
+  name = wshm_posix_stripprefix(name, &len);
   memcpy(buf, SHMDIR, sizeof(SHMDIR) - 1);
   memcpy(buf + sizeof(SHMDIR) - 1, name, len);
   buf[sizeof(SHMDIR) - 1 + len] = '\0';

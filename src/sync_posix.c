@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "posix.h"
 
 #define SHMDIR      "/dev/shm/"
 #define MAGIC       0x77736d31u   /* "wsm1": version of the object format */
@@ -66,22 +67,8 @@ void wshm_os_sync_init (wshm_sync *s) {
   wshm_os_init(&s->r);
 }
 
-/* The name without a Windows namespace prefix (Local\ or Global\). */
-static const char *stripprefix (const char *name, size_t *len) {
-  static const char *const prefixes[] = {"Local\\", "Global\\", NULL};
-  int i;
-  for (i = 0; prefixes[i] != NULL; i++) {
-    size_t pl = strlen(prefixes[i]);
-    if (*len >= pl && strncasecmp(name, prefixes[i], pl) == 0) {
-      *len -= pl;
-      return name + pl;
-    }
-  }
-  return name;
-}
-
 int wshm_os_synccheckname (const char *name, size_t len, wshm_err *e) {
-  stripprefix(name, &len);
+  wshm_posix_stripprefix(name, &len);
   if (len <= WSHM_SYNCNAMEMAX) return 1;
   e->kind = WSHM_ENAME;
   e->code = "ENAMETOOLONG";
@@ -223,7 +210,7 @@ static int openobj (wshm_sync *s, const char *dir, const char *kind,
                     wshm_err *e) {
   char path[WSHM_SYNCNAMEMAX + 32];
   mapping *m;
-  name = stripprefix(name, &len);
+  name = wshm_posix_stripprefix(name, &len);
   if (!ensuredir(dir, kind, name, e)) return 0;
   snprintf(path, sizeof(path), "%s/%.*s", dir, (int)len, name);
   pthread_mutex_lock(&mappedlock);

@@ -11,8 +11,11 @@
 
 #include "layout.h"
 
-/* Its address marks view metatables (a key no script can make). */
-static const char VIEWMARK = 'v';
+/* Its address, at index MARKSLOT of a view metatable, marks it (a value
+** no script can make); an indexed read is cheaper and steadier than a
+** hashed one. */
+static char VIEWMARK = 'v';
+#define MARKSLOT  1
 
 static int view_tostring (lua_State *L);
 
@@ -21,7 +24,8 @@ static int view_tostring (lua_State *L);
 wshm_view *wshm_toview (lua_State *L, int idx) {
   wshm_view *v = NULL;
   if (lua_type(L, idx) == LUA_TUSERDATA && lua_getmetatable(L, idx)) {
-    if (lua_rawgetp(L, -1, &VIEWMARK) == LUA_TBOOLEAN)
+    if (lua_rawgeti(L, -1, MARKSLOT) == LUA_TLIGHTUSERDATA
+        && lua_touserdata(L, -1) == &VIEWMARK)
       v = (wshm_view *)lua_touserdata(L, idx);
     lua_pop(L, 2);
   }
@@ -268,13 +272,13 @@ static int struct_pairs (lua_State *L) {
 
 void wshm_newviewmeta (lua_State *L, int lidx) {
   lidx = lua_absindex(L, lidx);
-  lua_createtable(L, 0, 8);
+  lua_createtable(L, 1, 8);
   lua_pushliteral(L, WSHM_VIEW);
   lua_setfield(L, -2, "__name");
   lua_pushliteral(L, WSHM_VIEW);
   lua_setfield(L, -2, "__metatable");
-  lua_pushboolean(L, 1);
-  lua_rawsetp(L, -2, &VIEWMARK);
+  lua_pushlightuserdata(L, &VIEWMARK);
+  lua_rawseti(L, -2, MARKSLOT);
   lua_getiuservalue(L, lidx, LUV_FIELDS);
   lua_pushvalue(L, -1);
   lua_pushcclosure(L, struct_index, 1);
@@ -455,8 +459,8 @@ static void newarraymeta (lua_State *L) {
   luaL_setfuncs(L, meta, 0);
   lua_pushliteral(L, WSHM_VIEW);
   lua_setfield(L, -2, "__metatable");
-  lua_pushboolean(L, 1);
-  lua_rawsetp(L, -2, &VIEWMARK);
+  lua_pushlightuserdata(L, &VIEWMARK);
+  lua_rawseti(L, -2, MARKSLOT);
   pushipairsaux(L);
   lua_pushcclosure(L, array_index, 1);
   lua_setfield(L, -2, "__index");
@@ -521,41 +525,51 @@ int wshm_link_view (lua_State *L) {
 
 /* ------------------------------------------------- field references */
 
-void wshm_view_field (lua_State *L, int vidx, int kidx, wshm_fieldref *r) {
-  const wshm_view *v = wshm_checkview(L, vidx);
+/* Walk the (dotted) path at kidx from the layout of v; the field, its
+** address in *p.  A one-name path goes into the layout's field cache. */
+static const wshm_field *walkpath (lua_State *L, const wshm_view *v, int kidx,
+                                   unsigned char **p) {
   const wshm_layout *lay = v->lay;
-  const wshm_field *f = NULL;
+  const wshm_field *f;
   const char *path, *s;
-  const void *k;
-  unsigned h;
-  unsigned char *p = v->data;
-  if (v->fld != NULL)
-    luaL_typeerror(L, vidx, "struct view");
   path = s = luaL_checkstring(L, kidx);
-  k = lua_topointer(L, kidx);
-  h = (unsigned)((uintptr_t)k >> 4) % WSHM_HITS;
-  f = v->lay->hits[h];
-  if (f != NULL && f->key == k)  /* a top-level name seen before */
-    p += f->offset;
-  else for (;;) {
+  for (;;) {
     const char *dot = strchr(s, '.');
     size_t len = dot != NULL ? (size_t)(dot - s) : strlen(s);
     f = wshm_lookup(lay, s, len);
     if (f == NULL)
       luaL_error(L, "no field '%s' in %s", path, wshm_layoutlabel(L, v->lay));
-    p += f->offset;
-    if (dot == NULL) {
-      if (s == path) v->lay->hits[h] = f;
-      break;
-    }
+    *p += f->offset;
+    if (dot == NULL) break;
     if (f->kind != WK_STRUCT || f->ndims > 0)
       luaL_error(L, "field '%s' of %s is not a struct: cannot resolve '%s'",
                  f->name, wshm_layoutlabel(L, lay), path);
     lay = f->lay;
     s = dot + 1;
   }
+  if (s == path) {
+    const void *k = lua_topointer(L, kidx);
+    v->lay->hits[(unsigned)((uintptr_t)k >> 4) % WSHM_HITS] = f;
+  }
+  return f;
+}
+
+/* A top-level name seen before is found in the layout's field cache by
+** the identity of its string, with no conversion and no path walk. */
+void wshm_view_field (lua_State *L, int vidx, int kidx, wshm_fieldref *r) {
+  const wshm_view *v = wshm_checkview(L, vidx);
+  const void *k = lua_topointer(L, kidx);
+  const wshm_field *f;
+  unsigned char *p = v->data;
+  if (v->fld != NULL)
+    luaL_typeerror(L, vidx, "struct view");
+  f = v->lay->hits[(unsigned)((uintptr_t)k >> 4) % WSHM_HITS];
+  if (f != NULL && f->key == k)
+    p += f->offset;
+  else
+    f = walkpath(L, v, kidx, &p);
   if (f->kind == WK_STRUCT || f->ndims > 0)
-    luaL_error(L, "field '%s' of %s is not a scalar", path,
+    luaL_error(L, "field '%s' of %s is not a scalar", lua_tostring(L, kidx),
                wshm_layoutlabel(L, v->lay));
   r->addr = p;
   r->size = f->esize;
