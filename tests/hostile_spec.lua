@@ -179,10 +179,10 @@ describe("hostile contents", function()
     local f = assert(io.open("/dev/shm/" .. name, "wb"))
     f:write(("\1"):rep(100))
     f:close()
+    finally(function() os.remove("/dev/shm/" .. name) end)
     local l, err = shm.open(name, lay)
     assert.is_nil(l)
     assert.equal("RegionTooSmall", err.kind)
-    os.remove("/dev/shm/" .. name)
   end, { "posix" })
 
   -- A documented limit (docs/safety.md): a process with write access can
