@@ -90,6 +90,7 @@ function H.spawn(src, ...)
       if code then  -- an empty file is still being written
         local o = io.open(out):read("a")
         os.remove(out); os.remove(out .. ".rc"); os.remove(script)
+        self.done = true
         return code == 0, o, code
       end
       H.sleep(0.02)
@@ -103,7 +104,8 @@ function H.spawn(src, ...)
     -- once the status is written the subshell has ended and its pid may
     -- belong to another process: then there is nothing to kill
     local rc = io.open(out .. ".rc")
-    if rc then rc:close() return false end
+    if rc then rc:close() end
+    if rc or self.done then return false end
     return os.execute(("pkill -%s -P %d"):format(sig or "KILL", self.pid))
   end
   return h
