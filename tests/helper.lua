@@ -98,14 +98,14 @@ function H.spawn(src, ...)
     return nil, "timeout"
   end
   function h:kill(sig)
-    if H.windows then  -- TerminateProcess: no signals on Windows
-      return os.execute(("taskkill /F /PID %d >NUL 2>&1"):format(self.pid))
-    end
-    -- once the status is written the subshell has ended and its pid may
+    -- once the status is written the process has ended and its pid may
     -- belong to another process: then there is nothing to kill
     local rc = io.open(out .. ".rc")
     if rc then rc:close() end
     if rc or self.done then return false end
+    if H.windows then  -- TerminateProcess: no signals on Windows
+      return os.execute(("taskkill /F /PID %d >NUL 2>&1"):format(self.pid))
+    end
     return os.execute(("pkill -%s -P %d"):format(sig or "KILL", self.pid))
   end
   return h
