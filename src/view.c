@@ -128,38 +128,42 @@ static int pushchild (lua_State *L, const wshm_view *v, const wshm_field *f) {
   return 1;
 }
 
+/* Element views an array view keeps: a loop that goes back to an
+** element finds it, and a loop over a million elements keeps at most this
+** many alive, so its garbage never outgrows the collector. */
+#define ELEMCACHE  64
+
 /* Push element i (a row or a struct) at p of the array view v at 1, kept
-** in a weak cache so a long loop leaves garbage the GC can take; pushes
-** exactly one value. */
+** in slot i % ELEMCACHE of a small table (a hit is checked by address);
+** pushes exactly one value. */
 static int pushelement (lua_State *L, const wshm_view *v, lua_Integer i,
                         unsigned char *p) {
   const wshm_field *f = v->fld;
+  lua_Integer slot = (lua_Integer)((lua_Unsigned)i % ELEMCACHE) + 1;
   int c;
   if (lua_getiuservalue(L, 1, VUV_CACHE) != LUA_TTABLE) {
     lua_pop(L, 1);
-    lua_newtable(L);
-    lua_createtable(L, 0, 1);
-    lua_pushliteral(L, "v");
-    lua_setfield(L, -2, "__mode");
-    lua_setmetatable(L, -2);
+    lua_createtable(L, ELEMCACHE, 0);
     lua_pushvalue(L, -1);
     lua_setiuservalue(L, 1, VUV_CACHE);
   }
   c = lua_gettop(L);
-  if (lua_rawgeti(L, c, i) == LUA_TUSERDATA) {
+  if (lua_rawgeti(L, c, slot) == LUA_TUSERDATA
+      && ((const wshm_view *)lua_touserdata(L, -1))->data == p) {
     lua_replace(L, c);
     return 1;
   }
+  lua_pop(L, 1);
   lua_getiuservalue(L, 1, VUV_LINK);
   lua_getiuservalue(L, 1, VUV_LAYOUT);
   if (v->level + 1 < f->nlevels)
-    newview(L, c + 2, v->r, v->writable, c + 3, f, v->level + 1, p);
+    newview(L, c + 1, v->r, v->writable, c + 2, f, v->level + 1, p);
   else {
-    wshm_pushnested(L, c + 3, f);
-    newview(L, c + 2, v->r, v->writable, c + 4, NULL, 0, p);
+    wshm_pushnested(L, c + 2, f);
+    newview(L, c + 1, v->r, v->writable, c + 3, NULL, 0, p);
   }
   lua_pushvalue(L, -1);
-  lua_rawseti(L, c, i);
+  lua_rawseti(L, c, slot);
   lua_replace(L, c);
   lua_settop(L, c);
   return 1;

@@ -90,6 +90,7 @@ function H.spawn(src, ...)
       if code then  -- an empty file is still being written
         local o = io.open(out):read("a")
         os.remove(out); os.remove(out .. ".rc"); os.remove(script)
+        self.done = true
         return code == 0, o, code
       end
       H.sleep(0.02)
@@ -97,6 +98,11 @@ function H.spawn(src, ...)
     return nil, "timeout"
   end
   function h:kill(sig)
+    -- once the status is written the process has ended and its pid may
+    -- belong to another process: then there is nothing to kill
+    local rc = io.open(out .. ".rc")
+    if rc then rc:close() end
+    if rc or self.done then return false end
     if H.windows then  -- TerminateProcess: no signals on Windows
       return os.execute(("taskkill /F /PID %d >NUL 2>&1"):format(self.pid))
     end

@@ -179,10 +179,10 @@ describe("hostile contents", function()
     local f = assert(io.open("/dev/shm/" .. name, "wb"))
     f:write(("\1"):rep(100))
     f:close()
+    finally(function() os.remove("/dev/shm/" .. name) end)
     local l, err = shm.open(name, lay)
     assert.is_nil(l)
     assert.equal("RegionTooSmall", err.kind)
-    os.remove("/dev/shm/" .. name)
   end, { "posix" })
 
   -- A documented limit (docs/safety.md): a process with write access can
@@ -234,11 +234,12 @@ describe("hostile contents", function()
       local shm = require "winshm"
       local name = ...
       local l = assert(shm.create(name, 64))
-      local m = shm.mutex and assert(shm.mutex(name))
+      -- (Windows has one namespace for regions and mutexes: other names)
+      local m = shm.mutex and assert(shm.mutex(name .. "_m"))
       package.loaded.winshm = nil
       local again = require "winshm"
       local l2 = assert(again.create(name .. "_2", 64))
-      local m2 = again.mutex and assert(again.mutex(name .. "_2"))
+      local m2 = again.mutex and assert(again.mutex(name .. "_m2"))
       if m then assert(m:lock()); m:unlock(); m:close() end
       if m2 then m2:close() end
       l:close(); l2:close()

@@ -60,6 +60,21 @@ int main (int argc, char **argv) {
   unsigned char *p;
   snprintf(name, sizeof name, "/%s", argv[2]);
   if (strcmp(argv[1], "unlink") == 0) return shm_unlink(name) != 0;
+  if (strcmp(argv[1], "hold") == 0) {
+    /* map it, say so by creating argv[3], wait until that file is gone,
+       then check the mapping still holds what was written */
+    int i;
+    FILE *f;
+    fd = shm_open(name, O_RDWR, 0);
+    if (fd < 0) return 2;
+    p = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (p == MAP_FAILED) return 3;
+    memcpy(p + 300, "held", 4);
+    if ((f = fopen(argv[3], "w")) == NULL) return 4;
+    fclose(f);
+    for (i = 0; i < 600 && access(argv[3], F_OK) == 0; i++) usleep(50000);
+    return memcmp(p + 300, "held", 4) != 0 ? 5 : 0;
+  }
   fd = shm_open(name, strcmp(argv[1], "create") == 0 ? O_CREAT | O_EXCL | O_RDWR
                                                      : O_RDWR, 0600);
   if (fd < 0) { perror("shm_open"); return 1; }
@@ -185,6 +200,35 @@ describe("interop", function()
       l:close()
       assert.is_false(H.shm_exists(name))
     end, { "posix" })
+
+    it("a region winshm made goes with its last winshm handle, though C maps it #posix", function()
+      -- the documented limit: lifetime counts winshm handles only
+      if not have("cc") then pending("no C compiler") return end
+      local bin = cbin()
+      local name = H.name("cheld")
+      local l = assert(shm.create(name, 8192))
+      local ready, status = os.tmpname(), os.tmpname()
+      os.remove(ready); os.remove(status)
+      finally(function() os.remove(ready); os.remove(status) end)
+      os.execute(("(%s hold %s %s; echo $? > %s) &"):format(H.quote(bin), name,
+        H.quote(ready), H.quote(status)))
+      assert.is_truthy(H.until_true(function()
+        local f = io.open(ready)
+        if f then f:close() end
+        return f ~= nil
+      end, 30), "the C program did not map the region")
+      assert.equal("held", l:read_bytes(300, 4))
+      l:close()
+      assert.is_false(H.shm_exists(name))   -- gone with our last handle
+      os.remove(ready)                       -- the C program may finish
+      local rc
+      assert.is_truthy(H.until_true(function()
+        local f = io.open(status)
+        if f then rc = f:read("l"); f:close() end
+        return rc ~= nil and rc ~= ""
+      end, 60))
+      assert.equal("0", rc)                  -- its mapping stayed whole
+    end)
 
     it("a foreign region nobody holds is never taken for a stale one #posix", function()
       -- the sticky bit marks winshm's own regions; a foreign region whose
