@@ -66,10 +66,15 @@ describe("memory", function()
   it("element views of a large struct array are garbage the collector keeps up with", function()
     local p, s = link:get().p, 0
     assert.equal(N, #p)
+    local base = kb()
     local grew = peak(N, N // 100, function(i) s = s + p[i].x end)
     assert.equal(9, s)
-    -- a million views kept alive would be tens of MiB
-    assert.is_true(grew < 4096, ("the heap grew by %.0f KiB"):format(grew))
+    -- A million views kept alive would be over 100 MiB.  Garbage the
+    -- collector keeps up with stays within what its pause allows: with
+    -- Lua's default of 200% a cycle starts once the heap has doubled, so
+    -- the bound is the heap's own size plus some slack.
+    assert.is_true(grew < 4096 + base, ("the heap grew by %.0f KiB over %.0f KiB")
+      :format(grew, base))
     local after = kb()
     local n = 0
     for _, e in ipairs(p) do n = n + e.x end
