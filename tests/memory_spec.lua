@@ -23,13 +23,14 @@ local function kb()
   return collectgarbage("count")
 end
 
--- Run body(i) for i = 1..n, sampling the Lua heap every 'every' steps;
--- returns the largest growth above the heap before, in KiB.
-local function peak(n, every, body)
+-- Run body(i) for i = 1..n, sampling the Lua heap every 'every' steps
+-- from step 'from' on (default 1); returns the largest growth above the
+-- heap before, in KiB.
+local function peak(n, every, body, from)
   local base, top = kb(), 0
   for i = 1, n do
     body(i)
-    if i % every == 0 then
+    if i % every == 0 and i >= (from or 1) then
       top = math.max(top, collectgarbage("count") - base)
     end
   end
@@ -66,15 +67,14 @@ describe("memory", function()
   it("element views of a large struct array are garbage the collector keeps up with", function()
     local p, s = link:get().p, 0
     assert.equal(N, #p)
-    local base = kb()
-    local grew = peak(N, N // 100, function(i) s = s + p[i].x end)
+    -- Sampled over the second half: the first cycle of the collector may
+    -- start late (after a full collection Lua paces it on an estimate
+    -- taken before the garbage was swept, so it depends on what ran
+    -- before); what matters is that the heap then stays flat.  A million
+    -- views kept alive would be over 100 MiB.
+    local grew = peak(N, N // 100, function(i) s = s + p[i].x end, N // 2)
     assert.equal(9, s)
-    -- A million views kept alive would be over 100 MiB.  Garbage the
-    -- collector keeps up with stays within what its pause allows: with
-    -- Lua's default of 200% a cycle starts once the heap has doubled, so
-    -- the bound is the heap's own size plus some slack.
-    assert.is_true(grew < 4096 + base, ("the heap grew by %.0f KiB over %.0f KiB")
-      :format(grew, base))
+    assert.is_true(grew < 4096, ("the heap grew by %.0f KiB"):format(grew))
     local after = kb()
     local n = 0
     for _, e in ipairs(p) do n = n + e.x end
