@@ -9,10 +9,7 @@ local TIMEOUT = 60   -- seconds for one example
 
 -- Run a shell command line; returns ok, output (stdout and stderr).
 local function sh(cmd)
-  local p = assert(io.popen(("timeout %d %s 2>&1"):format(TIMEOUT, cmd), "r"))
-  local out = p:read("a")
-  local ok = p:close()
-  return ok, out
+  return H.sh(("timeout %d %s"):format(TIMEOUT, cmd))
 end
 
 local function host(...)

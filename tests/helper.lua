@@ -111,6 +111,14 @@ function H.spawn(src, ...)
   return h
 end
 
+-- Run a shell command line; returns ok, output (stdout and stderr).
+function H.sh(cmd)
+  local p = assert(io.popen(cmd .. " 2>&1", "r"))
+  local out = p:read("a")
+  local ok = p:close()
+  return ok, out
+end
+
 function H.sleep(s)
   if H.windows then
     require("system").sleep(s)  -- busted's own clock module (a stand-in)

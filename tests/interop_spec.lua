@@ -5,12 +5,7 @@
 local shm = require "winshm"
 local H = require "helper"
 
-local function sh(cmd)
-  local p = io.popen(cmd .. " 2>&1")
-  local out = p:read("a")
-  local ok = p:close()
-  return ok, out
-end
+local sh = H.sh
 
 local function have(cmd)
   return (sh("command -v " .. cmd))
