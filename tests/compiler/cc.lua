@@ -35,6 +35,25 @@ function C.sh3(cmd)
   return ok == true, out, e
 end
 
+-- The environment for wine: the build's own prefix, quiet, no display.
+C.wine_env = 'WINEPREFIX="$(pwd)/build/wineprefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" '
+  .. "DISPLAY= WAYLAND_DISPLAY="
+
+-- The Windows host to run under Wine, or nil and why not.  When
+-- WINSHM_WINEXE names it (make test-compiler-windows), it must be there.
+function C.winexe()
+  if package.config:sub(1, 1) == "\\" then return nil, "runs from the Linux side" end
+  local exe = os.getenv("WINSHM_WINEXE") or "build/win64/winshm.exe"
+  local f = io.open(exe, "rb")
+  if f then f:close() end
+  assert(f or not os.getenv("WINSHM_WINEXE"), exe .. " is missing")
+  if not f then return nil, exe .. " is not built (make windows)" end
+  if not (C.have("wine") and C.have(C.for_abi.windows)) then
+    return nil, "wine and " .. C.for_abi.windows .. " are needed"
+  end
+  return exe
+end
+
 local function write(path, s)
   local f = assert(io.open(path, "wb"))
   f:write(s)
