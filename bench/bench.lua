@@ -1,25 +1,34 @@
--- bench.lua [quick]: per-operation costs of winshm against a floor measured
--- in the same run.  Every case is timed in several interleaved rounds
--- (winshm, then its baseline, then the next case, ...) and the medians are
--- compared, so a noisy machine still gives honest ratios.
+-- bench.lua [quick] [PATTERN]: per-operation costs of winshm against
+-- baselines measured in the same run.
+--
+-- Every case is timed in several interleaved rounds (winshm, then its
+-- baseline, then the next case, ...; the external peers once per round
+-- too) and the medians are compared.  In-process cases are timed in CPU
+-- seconds of this thread (user + kernel), so the time slices other
+-- processes take on a busy machine count for neither side; only the
+-- cross-process ping-pong is timed by the wall clock.  PATTERN (a Lua
+-- pattern) keeps only the rows whose label matches.
 --
 -- Run with the host: build/winshm bench/bench.lua, LUA_CPATH finding
--- build/bench/floor.so (make bench does all of this).
+-- build/bench/bench_floor.so (make bench does all of this).
+-- BENCH_CALLGRIND=1 adds instruction counts from valgrind's callgrind.
 local shm = require "winshm"
 local floor = require "bench_floor"
 
 local quick = arg[1] == "quick"
+local PATTERN = arg[quick and 2 or 1]
 local N = quick and 100000 or 2000000      -- iterations of a field case
-local ROUNDS = quick and 3 or 7
-local HERE = (arg[0]:match("^(.*[/\\])") or "./")
+local ROUNDS = quick and 3 or 9
+local HERE = arg[0]:match("^(.*[/\\])") or "./"
 local BUILD = os.getenv("BENCH_BUILD") or "build"
 local HOST = os.getenv("WINSHM_HOST") or (BUILD .. "/winshm")
 
-local now = floor.now
+local cpu = floor.cpu
 
 local function median(t)
-  table.sort(t)
-  return t[(#t + 1) // 2]
+  local s = table.move(t, 1, #t, 1, {})
+  table.sort(s)
+  return s[(#s + 1) // 2]
 end
 
 local function capture(cmd)
@@ -27,6 +36,14 @@ local function capture(cmd)
   local out = p:read("a")
   p:close()
   return out
+end
+
+local function have(cmd)
+  return os.execute("command -v " .. cmd .. " >/dev/null 2>&1")
+end
+
+local function wanted(label)
+  return PATTERN == nil or label:find(PATTERN) ~= nil
 end
 
 -------------------------------------------------------------- the layouts
@@ -59,67 +76,134 @@ do
 end
 
 ------------------------------------------------------------------ cases
--- Each case: label, goal (max ratio, or nil), run(n) for winshm, base(n)
--- for the baseline, how many inner operations one call does.
-local cases = {}
+-- A case: label, goal (the largest ratio that meets it, or nil), the
+-- baseline's name, run(n) and base(n), each returning seconds for n
+-- operations, and n.  A peer: label, goal (the smallest ratio peer /
+-- winshm top-level read), time() -> seconds per read or nil.
+local cases, peers = {}, {}
 local function case(label, goal, basename, run, base, n)
+  if not wanted(label) then return end
   cases[#cases + 1] = { label = label, goal = goal, basename = basename,
                         run = run, base = base, n = n or N, t = {}, b = {} }
 end
+local function peer(label, goal, time)
+  if not wanted(label) then return end
+  peers[#peers + 1] = { label = label, goal = goal, time = time, t = {} }
+end
 
-local function floor_read(n) local s = 0 for _ = 1, n do s = s + f.x end return s end
-local function floor_write(n) for i = 1, n do f.x = i & 0xffff end end
+-- timed(fn) -> run(n): CPU seconds of fn(n)
+local function timed(fn)
+  return function(n)
+    local t0 = cpu()
+    fn(n)
+    return cpu() - t0
+  end
+end
+
+local floor_read = timed(function(n) local s = 0 for _ = 1, n do s = s + f.x end return s end)
+local floor_write = timed(function(n) for i = 1, n do f.x = i & 0xffff end end)
 
 case("top-level uint32 read", 1.5, "floor __index",
-  function(n) local s = 0 for _ = 1, n do s = s + v.u32 end return s end, floor_read)
+  timed(function(n) local s = 0 for _ = 1, n do s = s + v.u32 end return s end), floor_read)
 case("top-level uint32 write", 1.7, "floor __newindex",
-  function(n) for i = 1, n do v.u32 = i & 0xffff end end, floor_write)
+  timed(function(n) for i = 1, n do v.u32 = i & 0xffff end end), floor_write)
 case("double read", nil, "floor __index",
-  function(n) local s = 0 for _ = 1, n do s = s + v.f64 end return s end, floor_read)
+  timed(function(n) local s = 0 for _ = 1, n do s = s + v.f64 end return s end), floor_read)
 case("nested scalar v.pos.x", 3, "floor __index",
-  function(n) local s = 0 for _ = 1, n do s = s + v.pos.x end return s end, floor_read)
-case("array element arr[i]", 1.6, "floor __index",
-  function(n) local s = 0 for i = 1, n do s = s + arr[(i & 63) + 1] end return s end,
-  function(n) local s = 0 for i = 1, n do s = s + f.x + (i & 63) end return s end)
+  timed(function(n) local s = 0 for _ = 1, n do s = s + v.pos.x end return s end), floor_read)
+case("array element arr[i]", 1.6, "floor __index + index math",
+  timed(function(n) local s = 0 for i = 1, n do s = s + arr[(i & 63) + 1] end return s end),
+  timed(function(n) local s = 0 for i = 1, n do s = s + f.x + (i & 63) end return s end))
 case("char[32] string read", nil, "floor __index",
-  function(n) local s for _ = 1, n do s = v.str end return s end, floor_read)
-case("string.unpack of the field (peer)", nil, "floor __index",
-  function(n)
-    local bytes = link:read_bytes(0, 8)
-    local s = 0
-    for _ = 1, n do s = s + string.unpack("<I4", bytes, 1) end
-    return s
-  end, floor_read)
+  timed(function(n) local s for _ = 1, n do s = v.str end return s end), floor_read)
 case("shm.read of a 100-field struct", 2, "Lua table constructor",
-  function(n) for _ = 1, n do shm.read(w) end end,
-  function(n) for i = 1, n do ctor(i) end end, N // 100)
+  timed(function(n) for _ = 1, n do shm.read(w) end end),
+  timed(function(n) for i = 1, n do ctor(i) end end), N // 100)
 
--- open + close of an existing region, against the same system calls in C
-case("open + close", 1.5, "C loop of the same system calls",
-  function(n) for _ = 1, n do shm.open(NAME, 0):close() end end,
-  function(n) floor.open_loop(NAME, n) end, N // 200)
-case("create + close", nil, "C loop of open+close syscalls",
-  function(n)
+-- Regions, against C loops of the same system calls (bench/floor.c).
+case("open + close", 1.5, "C loop of the same syscalls",
+  timed(function(n) for _ = 1, n do shm.open(NAME, 0):close() end end),
+  function(n) return floor.open_loop(NAME, n) * n end, N // 500)
+case("create + close", nil, "C loop of the same syscalls",
+  timed(function(n)
     for i = 1, n do assert(shm.create(NAME .. "_c" .. (i & 7), 4096)):close() end
-  end,
-  function(n) floor.open_loop(NAME, n) end, N // 200)
+  end),
+  function(n) return floor.create_loop(NAME .. "_cc", n) * n end, N // 500)
 
 if shm.mutex then
   local m = assert(shm.mutex(NAME .. "_m"))
   case("mutex lock + unlock", 3, "pthread loop + two floor calls",
-    function(n) for _ = 1, n do m:lock() m:unlock() end end,
-    function(n) floor.mutex_loop(n) floor_read(2 * n) end, N // 10)
+    timed(function(n) for _ = 1, n do m:lock() m:unlock() end end),
+    function(n) return floor.mutex_loop(n) * n + floor_read(2 * n) end, N // 10)
+end
+
+-- Peers: the same field read other ways, against winshm's top-level read.
+local PEER_N = quick and 100000 or 1000000
+peer("string.unpack of the field", nil, function()
+  local bytes = link:read_bytes(0, 8)
+  local unpack = string.unpack
+  return timed(function(n)
+    local s = 0
+    for _ = 1, n do s = s + unpack("<I4", bytes, 1) end
+    return s
+  end)(PEER_N) / PEER_N
+end)
+if have("python3") then
+  peer("Python ctypes field read", 3, function()
+    return tonumber(capture(("python3 %sctypes_peer.py %d 3"):format(HERE, PEER_N)))
+  end)
+end
+if have("luajit") then
+  peer("LuaJIT FFI field read (JIT off)", nil, function()
+    return tonumber(capture(("luajit -joff %sffi_peer.lua %d 3"):format(HERE, PEER_N)))
+  end)
+end
+
+-- The cross-process round trip: two processes pass a token through an
+-- atomic counter; C (bench/pingpong.c) against winshm (bench/pingpong.lua).
+local pingpong
+if shm.atomic_load and wanted("ping-pong round trip") then
+  local trips = quick and 2000 or 20000
+  pingpong = { c = {}, w = {} }
+  function pingpong.round()
+    local c_t = tonumber(capture(("%s/bench/pingpong %d"):format(BUILD, trips)))
+    local pong = io.popen(("%s %spingpong.lua pong %s %d"):format(HOST, HERE, NAME, trips))
+    local w_t = tonumber(capture(("%s %spingpong.lua ping %s %d"):format(
+      HOST, HERE, NAME, trips)))
+    pong:close()
+    pingpong.c[#pingpong.c + 1] = assert(c_t, "C ping-pong failed")
+    pingpong.w[#pingpong.w + 1] = assert(w_t, "winshm ping-pong failed")
+  end
 end
 
 ------------------------------------------------------------ measurement
-for _, c in ipairs(cases) do c.run(c.n // 10) c.base(c.n // 10) end  -- warm up
+local readcase
+for _, c in ipairs(cases) do
+  c.run(c.n // 10) c.base(c.n // 10)  -- warm up
+  if c.label == "top-level uint32 read" then readcase = c end
+end
+local readt = {}   -- winshm's top-level read, for the peers
+local function readonce()
+  if readcase then return end
+  local run = timed(function(n) local s = 0 for _ = 1, n do s = s + v.u32 end return s end)
+  readt[#readt + 1] = run(N) / N
+end
+
 for _ = 1, ROUNDS do
   for _, c in ipairs(cases) do
-    local t0 = now(); c.run(c.n); local t1 = now()
-    c.base(c.n); local t2 = now()
-    c.t[#c.t + 1] = (t1 - t0) / c.n
-    c.b[#c.b + 1] = (t2 - t1) / c.n
+    c.t[#c.t + 1] = c.run(c.n) / c.n
+    c.b[#c.b + 1] = c.base(c.n) / c.n
   end
+  if #peers > 0 then
+    readonce()
+    for _, p in ipairs(peers) do
+      local t = p.time()
+      if t then p.t[#p.t + 1] = t end
+    end
+  end
+end
+if pingpong then
+  for _ = 1, quick and 1 or 5 do pingpong.round() end
 end
 
 local rows = {}
@@ -127,63 +211,88 @@ for _, c in ipairs(cases) do
   local t, b = median(c.t), median(c.b)
   rows[#rows + 1] = { c.label, t * 1e9, c.basename, b * 1e9, t / b, c.goal }
 end
-
------------------------------------------------ cross-process round trip
-if shm.atomic_load and os.getenv("WINSHM_HOST") ~= "none" then
-  local trips = quick and 2000 or 20000
-  local c_out = capture(BUILD .. "/bench/pingpong " .. trips)
-  local c_t = tonumber(c_out)
-  local ts = {}
-  for _ = 1, quick and 1 or 3 do
-    local pong = io.popen(("%s %spingpong.lua pong %s %d"):format(HOST, HERE, NAME, trips))
-    local t = assert(tonumber(capture(("%s %spingpong.lua ping %s %d"):format(
-      HOST, HERE, NAME, trips))), "ping-pong failed")
-    pong:close()
-    ts[#ts + 1] = t
-  end
-  if c_t then
-    local t = median(ts)
-    rows[#rows + 1] = { "ping-pong round trip", t * 1e9, "two C processes",
-                        c_t * 1e9, t / c_t, 3 }
-  end
+if pingpong then
+  local t, b = median(pingpong.w), median(pingpong.c)
+  rows[#rows + 1] = { "ping-pong round trip (wall clock)", t * 1e9,
+                      "two C processes", b * 1e9, t / b, 3 }
 end
+local read_ns = readcase and median(readcase.t) * 1e9
+                or (#readt > 0 and median(readt) * 1e9)
 
------------------------------------------------------------------- peers
-local peers = {}
-local readt = rows[1][2]
-if os.execute("command -v python3 >/dev/null 2>&1") then
-  local py = tonumber(capture("python3 " .. HERE .. "ctypes_peer.py " .. (quick and 100000 or 1000000)))
-  if py then
-    peers[#peers + 1] = { "Python ctypes field read", py * 1e9, readt, py * 1e9 / readt }
+-------------------------------------------------------------- callgrind
+-- Instructions per operation: the difference of two runs of bench/cg.lua
+-- (n and 2n operations) divided by n, so start-up cancels out.
+local counts = {}
+if os.getenv("BENCH_CALLGRIND") == "1" and not quick and have("valgrind") then
+  local function collected(op, n)
+    local out = capture(("LUA_CPATH=%q valgrind --tool=callgrind "
+      .. "--callgrind-out-file=/dev/null %s %scg.lua %s %d 2>&1"):format(
+      package.cpath, HOST, HERE, op, n))
+    return tonumber((out:match("Collected : (%d+)")))
   end
-end
-if os.execute("command -v luajit >/dev/null 2>&1") then
-  local lj = tonumber(capture("luajit -joff " .. HERE .. "ffi_peer.lua " .. N))
-  if lj then
-    peers[#peers + 1] = { "LuaJIT FFI field read (JIT off)", lj * 1e9, readt, lj * 1e9 / readt }
+  local function per(op)
+    local a, b = collected(op, 200000), collected(op, 100000)
+    return a and b and (a - b) // 100000
+  end
+  for _, p in ipairs {
+    { "top-level uint32 read", "read", "floor_read" },
+    { "top-level uint32 write", "write", "floor_write" },
+    { "nested scalar v.pos.x", "nested", "floor_read" },
+    { "array element arr[i]", "array", "floor_array" },
+  } do
+    if wanted(p[1]) then
+      local a, b = per(p[2]), per(p[3])
+      if a and b then counts[#counts + 1] = { p[1], a, b } end
+    end
   end
 end
 
 ------------------------------------------------------------------ report
 local out = {}
-local function p(...) out[#out + 1] = string.format(...) end
-p("winshm benchmark (%s, %d rounds, medians)", quick and "quick" or "full", ROUNDS)
-p("%-34s %10s  %-32s %10s %7s %7s", "operation", "ns/op", "baseline", "ns/op", "ratio", "goal")
+local function say(...) out[#out + 1] = string.format(...) end
 local missed = 0
+local function verdict(ok)
+  if not ok then missed = missed + 1 end
+  return ok and "ok" or "MISSED"
+end
+
+say("winshm benchmark (%s: %d interleaved rounds, medians; CPU time per operation)",
+    quick and "quick" or "full", ROUNDS)
+say("%-34s %10s  %-30s %10s %7s %7s", "operation", "ns/op", "baseline", "ns/op",
+    "ratio", "goal")
 for _, r in ipairs(rows) do
-  local verdict = ""
-  if r[6] then
-    verdict = r[5] <= r[6] and "ok" or "MISSED"
-    if r[5] > r[6] then missed = missed + 1 end
+  say("%-34s %10.1f  %-30s %10.1f %7.2f %7s %s", r[1], r[2], r[3], r[4], r[5],
+      r[6] and ("<= " .. r[6]) or "-", r[6] and verdict(r[5] <= r[6]) or "")
+end
+if #peers > 0 and read_ns then
+  say("")
+  say("%-34s %10s  %-30s %10s %7s %7s", "peer (same field, same loop)", "ns/op",
+      "winshm top-level read", "ns/op", "times", "goal")
+  for _, p in ipairs(peers) do
+    if #p.t > 0 then
+      local t = median(p.t) * 1e9
+      say("%-34s %10.1f  %-30s %10.1f %7.2f %7s %s", p.label, t, "winshm v.u32",
+          read_ns, t / read_ns, p.goal and (">= " .. p.goal) or "-",
+          p.goal and verdict(t / read_ns >= p.goal) or "")
+    else
+      say("%-34s %10s  (did not run)", p.label, "-")
+    end
   end
-  p("%-34s %10.1f  %-32s %10.1f %7.2f %7s %s", r[1], r[2], r[3], r[4], r[5],
-    r[6] and ("<= " .. r[6]) or "-", verdict)
 end
-for _, r in ipairs(peers) do
-  p("%-34s %10.1f  %-32s %10.1f %7.2f %7s %s", r[1], r[2], "winshm top-level read",
-    r[3], r[4], ">= 3", r[4] >= 3 and "ok" or "MISSED")
+if #counts > 0 then
+  say("")
+  say("%-34s %10s  %-30s %10s %7s", "callgrind (instructions per loop)", "winshm",
+      "", "floor", "ratio")
+  for _, c in ipairs(counts) do
+    say("%-34s %10d  %-30s %10d %7.2f", c[1], c[2], "", c[3], c[2] / c[3])
+  end
 end
-local cg = os.getenv("BENCH_CALLGRIND")
-if cg and cg ~= "" then p("callgrind: %s instructions per top-level field read", cg) end
-p("%d goal(s) missed", missed)
+if pingpong and median(pingpong.c) > 2e-6 then
+  say("")
+  say("note: two C processes took %.1f us per round trip (a free core does it in well",
+      median(pingpong.c) * 1e6)
+  say("under 1 us): the spinning processes waited for CPU time, so that row measures")
+  say("the scheduler of a busy machine more than either side.")
+end
+say("%d goal(s) missed", missed)
 print(table.concat(out, "\n"))

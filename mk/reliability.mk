@@ -33,11 +33,11 @@ asan-build:
 	  OPT="-O1 -g $(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" all
 
 test-asan: asan-build
-	rm -rf $(SAN_LOGS) && mkdir -p $(SAN_LOGS)
-	$(SAN_ENV) $(REL_BUSTED) --lua=$(SAN_B)/winshm tests
-	@if ls $(SAN_LOGS) | grep -q .; then \
-	  echo "test-asan: sanitizer reports:"; cat $(SAN_LOGS)/*; exit 1; fi
-	@echo "test-asan: no sanitizer reports"
+	rm -rf $(SAN_LOGS) && mkdir -p $(SAN_LOGS) && chmod 1777 $(SAN_LOGS)
+	@$(SAN_ENV) $(REL_BUSTED) --lua=$(SAN_B)/winshm tests; rc=$$?; \
+	if ls $(SAN_LOGS) | grep -q .; then \
+	  echo "test-asan: sanitizer reports:"; cat $(SAN_LOGS)/*; exit 1; fi; \
+	echo "test-asan: no sanitizer reports"; exit $$rc
 
 TESTS += test-asan
 
@@ -52,17 +52,18 @@ VG_OPTS = --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
           --log-file=$(VG_DIR)/logs/vg.%p
 
 test-valgrind: all
-	rm -rf $(VG_DIR) && mkdir -p $(VG_DIR)/logs
+	rm -rf $(VG_DIR) && mkdir -p $(VG_DIR)/logs && chmod 1777 $(VG_DIR)/logs
 	echo '#!/bin/sh' > $(VG_HOST)
 	echo 'exec valgrind $(VG_OPTS) $(CURDIR)/$(B)/winshm "$$@"' >> $(VG_HOST)
 	chmod +x $(VG_HOST)
 	WINSHM_HOST=$(VG_HOST) LUA_CPATH="$(CURDIR)/$(B)/?.so;;" \
-	  WINSHM_STRESS_SECONDS=3 \
+	  WINSHM_STRESS_SECONDS=3 WINSHM_HOSTILE_ROUNDS=200 \
 	  LUA_INIT_5_4='collectgarbage("incremental", 0, 100, 10)' \
-	  $(REL_BUSTED) --lua=$(VG_HOST) tests
-	@bad=$$(grep -lE 'ERROR SUMMARY: [1-9]|definitely lost: [1-9]' $(VG_DIR)/logs/* || true); \
-	if [ -n "$$bad" ]; then echo "test-valgrind: memcheck errors:"; cat $$bad; exit 1; fi
-	@echo "test-valgrind: $$(grep -l 'ERROR SUMMARY' $(VG_DIR)/logs/* | wc -l) host processes, no errors, no definite leaks"
+	  $(REL_BUSTED) --lua=$(VG_HOST) tests; rc=$$?; \
+	bad=$$(grep -lE 'ERROR SUMMARY: [1-9]|definitely lost: [1-9]' $(VG_DIR)/logs/* || true); \
+	if [ -n "$$bad" ]; then echo "test-valgrind: memcheck errors:"; cat $$bad; exit 1; fi; \
+	echo "test-valgrind: $$(grep -l 'ERROR SUMMARY' $(VG_DIR)/logs/* | wc -l) host processes, no errors, no definite leaks"; \
+	exit $$rc
 
 # ----------------------------------------------------------------- fuzzing
 # libFuzzer harnesses (tests/fuzz): fuzz_names calls the name checks in C;

@@ -22,7 +22,13 @@ test-rock:
 	mkdir -p $(ROCKSRC)
 	cp -R src lua rock $(ROCKSPEC) $(ROCKSRC)/
 	if [ -d docs ]; then cp -R docs $(ROCKSRC)/; else mkdir $(ROCKSRC)/docs; fi
-	cd $(ROCKSRC) && $(LUAROCKS) --lua-version=5.4 make --tree=$(ROCKTREE) $(ROCKSPEC)
-	LUA_CPATH="$(ROCKTREE)/lib/lua/5.4/?.so" \
-	LUA_PATH="$(ROCKTREE)/share/lua/5.4/?.lua;$(ROCKTREE)/share/lua/5.4/?/init.lua" \
-	  $(LUA) rock/check.lua
+	cd $(ROCKSRC) && $(LUAROCKS) --lua-version=5.4 make --deps-mode=none --tree=$(ROCKTREE) $(ROCKSPEC)
+	LUA_CPATH="$(ROCKTREE)/lib/lua/5.4/?.so;;" \
+	LUA_PATH="$(ROCKTREE)/share/lua/5.4/?.lua;$(ROCKTREE)/share/lua/5.4/?/init.lua;;" \
+	  ROCKTREE=$(ROCKTREE) $(LUA) rock/check.lua
+
+# The rockspec's lists of sources and Lua parts, from the tree.
+.PHONY: rockspec
+rockspec:
+	$(LUA) rock/rockspec.lua winshm-scm-1.rockspec \
+	  $(sort $(filter-out src/host.c,$(wildcard src/*.c))) -- $(LUA_PARTS)

@@ -81,6 +81,10 @@ $(WBUSTED)/system/core.dll: scripts/win/standins.c $(WDEPS_STAMP) | $(WBUSTED)
 	cp $(WDEPS)/bin/lua.exe $(WDEPS)/bin/lua54.dll $(WDEPS)/bin/lfs.dll \
 	  $(WDEPS)/bin/lpeg.dll $(WBUSTED)/
 
+# H.spawn's launcher under Wine (process id for taskkill, exit code).
+$(WBUSTED)/spawn.exe: scripts/win/spawn.c | $(WBUSTED)
+	$(WCC) $(WCFLAGS) -o $@ $< $(WLDFLAGS) -lshell32
+
 # Interop programs: plain Win32 C, no winshm, no Lua.
 WIN_INTEROP = $(patsubst tests/win/%.c,$(W)/%.exe,$(wildcard tests/win/*.c))
 $(W)/%.exe: tests/win/%.c | $(W)/obj
@@ -88,7 +92,8 @@ $(W)/%.exe: tests/win/%.c | $(W)/obj
 
 test-windows: test-windows-specs
 
-test-windows-specs: windows $(WBUSTED)/system/core.dll $(WIN_INTEROP)
+test-windows-specs: windows $(WBUSTED)/system/core.dll $(WBUSTED)/spawn.exe \
+                    $(WIN_INTEROP)
 	$(WINE_ENV) WINSHM_WINROOT='$(WINPATH)' sh scripts/win/busted.sh
 
 TESTS += test-windows

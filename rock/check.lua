@@ -2,7 +2,11 @@
 -- into the tree `luarocks make` installed: the module loads from there,
 -- works, and finds its Lua parts.
 local shm = require "winshm"
-assert(package.searchpath("winshm", package.cpath), "winshm.so is not in the rock tree")
+local tree = assert(os.getenv("ROCKTREE"), "ROCKTREE: the tree luarocks installed into")
+local function from_tree(path)
+  return path ~= nil and path:sub(1, #tree) == tree
+end
+assert(from_tree(package.searchpath("winshm", package.cpath)), "winshm.so is not from the rock tree")
 local name = ("winshm_rock_%d_%d"):format(os.time(), math.random(1, 1e6))
 local link = assert(shm.create(name, 64))
 link:write_bytes(0, "rock")
@@ -12,6 +16,15 @@ again:close()
 link:close()
 assert(not shm.open(name, 1), "the region outlived its last handle")
 local tools = require "winshm.tools"
-assert(package.searchpath("winshm.tools", package.path), "winshm.tools is not in the rock tree")
+assert(from_tree(package.searchpath("winshm.tools", package.path)), "winshm.tools is not from the rock tree")
 assert(type(tools.main) == "function")
+if shm.struct then
+  local Pair = shm.struct { { "a", "int32_t" }, { "b", "double" } }
+  assert(shm.sizeof(Pair) == 16 and shm.offsetof(Pair, "b") == 8)
+end
+if shm.cdef then   -- its Lua parts come from the tree, lpeg from the system
+  assert(from_tree(package.searchpath("winshm.cdef", package.path)))
+  local C = shm.cdef("typedef struct { char c; int n; } T;")
+  assert(shm.sizeof(C.T) == 8)
+end
 print("rock: winshm " .. shm._VERSION .. " from " .. package.searchpath("winshm", package.cpath))

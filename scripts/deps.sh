@@ -4,9 +4,9 @@
 # run as root; otherwise names them and fails.
 # WINSHM_DEPS=minimal skips the Windows cross toolchain, Wine and fuzzers.
 set -e
-PKGS="gcc make pkg-config lua5.4 liblua5.4-dev lua-busted lua-check lua-lpeg luarocks"
+PKGS="gcc g++ make pkg-config lua5.4 liblua5.4-dev lua-busted lua-check lua-lpeg luarocks"
 if [ "${WINSHM_DEPS:-all}" != minimal ]; then
-  PKGS="$PKGS gcc-mingw-w64-x86-64 wine64 dpkg-dev clang libclang-rt-14-dev valgrind python3"
+  PKGS="$PKGS gcc-mingw-w64-x86-64 wine64 wine dpkg-dev clang libclang-rt-14-dev valgrind python3 luajit"
 fi
 missing=""
 for p in $PKGS; do

@@ -20,6 +20,11 @@
 ** Counters are accessed with sequentially consistent atomics and full
 ** fences separate them from the data, as C11 requires for the copy not
 ** to move across them.
+**
+** write_consistent with a table checks and encodes it before the write
+** opens; the write itself only stores the bytes that change, so readers
+** meet an open write rarely and briefly.  With a function, the write is
+** open while the function runs.
 */
 #include <string.h>
 
@@ -180,44 +185,82 @@ static void nocounter (lua_State *L, int nidx) {
   lua_pop(L, 1);
 }
 
-static int l_write_consistent (lua_State *L) {
-  scheme s;
-  uint64_t v, done;
-  int isfn = lua_type(L, 3) == LUA_TFUNCTION, status;
-  lua_settop(L, 3);
-  checkscheme(L, &s, 1);
-  if (!isfn) {
-    luaL_argexpected(L, lua_istable(L, 3), 3, "table or function");
-    nocounter(L, s.aidx);
-    nocounter(L, s.bidx);
-  }
-  /* open the write */
-  v = wshm_aload(&s.a);
-  switch (s.kind) {
+/*
+** For the table form: check and encode t into a private copy of the
+** view's bytes (wshm_write pointed at the copy; it reaches memory only
+** through the view's data pointer, and runs no Lua code of the caller's
+** but metamethods on error paths).  Leaves the copy ('scratch') and the
+** bytes before ('pre') on the stack.  Raises, writing nothing, when t is
+** not fit for the view.
+*/
+static void encode (lua_State *L, wshm_view *v, unsigned char **scratch,
+                    unsigned char **pre) {
+  size_t size = v->lay->size;
+  unsigned char *live = v->data;
+  int status;
+  *pre = (unsigned char *)lua_newuserdatauv(L, size, 0);
+  *scratch = (unsigned char *)lua_newuserdatauv(L, size, 0);
+  memcpy(*pre, live, size);
+  memcpy(*scratch, *pre, size);
+  v->data = *scratch;
+  lua_pushcfunction(L, wshm_write);
+  lua_pushvalue(L, 1);
+  lua_pushvalue(L, 3);
+  status = lua_pcall(L, 2, 0, 0);
+  v->data = live;
+  if (status != LUA_OK) lua_error(L);
+  if (v->r->base == NULL) wshm_closederror(L);
+}
+
+/* Open a write: set the counters as a running write shows; returns the
+** value the write will end with. */
+static uint64_t openwrite (const scheme *s) {
+  uint64_t v = wshm_aload(&s->a), done;
+  switch (s->kind) {
     case S_SEQ: v += (v & 1) ? 2 : 1; done = v + 1; break;  /* odd, even */
     case S_BEGINEND: v += 1; done = v; break;
     default: v += 1; done = v + 1; break;
   }
-  wshm_astore(&s.a, v);
-  __atomic_thread_fence(__ATOMIC_SEQ_CST);
-  if (isfn) {
+  wshm_astore(&s->a, v);
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);  /* before any data store */
+  return done;
+}
+
+static void closewrite (const scheme *s, uint64_t done) {
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);  /* after every data store */
+  wshm_astore(s->kind == S_BEGINEND ? &s->b : &s->a, done);
+}
+
+static int l_write_consistent (lua_State *L) {
+  scheme s;
+  wshm_view *v;
+  uint64_t done;
+  int status = LUA_OK;
+  lua_settop(L, 3);
+  checkscheme(L, &s, 1);
+  v = wshm_toview(L, 1);
+  if (lua_type(L, 3) != LUA_TFUNCTION) {
+    unsigned char *scratch, *pre;
+    size_t i;
+    luaL_argexpected(L, lua_istable(L, 3), 3, "table or function");
+    nocounter(L, s.aidx);
+    nocounter(L, s.bidx);
+    encode(L, v, &scratch, &pre);
+    done = openwrite(&s);  /* the write is the bytes that changed */
+    for (i = 0; i < v->lay->size; i++)
+      if (scratch[i] != pre[i]) v->data[i] = scratch[i];
+  }
+  else {
+    done = openwrite(&s);
     lua_pushvalue(L, 3);
     lua_pushvalue(L, 1);
     status = lua_pcall(L, 1, 0, 0);
+    if (v->r->base == NULL) {  /* fn closed the link */
+      if (status != LUA_OK) return lua_error(L);
+      return wshm_closederror(L);
+    }
   }
-  else {
-    lua_pushcfunction(L, wshm_write);
-    lua_pushvalue(L, 1);
-    lua_pushvalue(L, 3);
-    status = lua_pcall(L, 2, 0, 0);
-  }
-  if (wshm_toview(L, 1)->r->base == NULL) {  /* fn closed the link */
-    if (status != LUA_OK) return lua_error(L);
-    return wshm_closederror(L);
-  }
-  /* close it, even after an error: readers must not wait for ever */
-  __atomic_thread_fence(__ATOMIC_SEQ_CST);
-  wshm_astore(s.kind == S_BEGINEND ? &s.b : &s.a, done);
+  closewrite(&s, done);  /* even after an error: readers must not wait */
   if (status != LUA_OK)
     return lua_error(L);
   wshm_apush(L, &s.a, done);

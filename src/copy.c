@@ -46,7 +46,9 @@ static void readstruct (lua_State *L, int lidx, const unsigned char *p) {
     const wshm_field *f = &lay->f[i];
     const unsigned char *q = p + f->offset;
     lua_rawgeti(L, names, i + 1);
-    if (f->kind == WK_STRUCT) {
+    if (f->slot == 0)  /* one scalar or string: the common case */
+      wshm_pushitem(L, f, q);
+    else if (f->kind == WK_STRUCT) {
       wshm_pushnested(L, lidx, f);
       if (f->nlevels > 0)
         readlevel(L, f, 0, f->dims[0], q, names + 2);
@@ -54,10 +56,8 @@ static void readstruct (lua_State *L, int lidx, const unsigned char *p) {
         readstruct(L, names + 2, q);
       lua_remove(L, names + 2);
     }
-    else if (f->nlevels > 0)
-      readlevel(L, f, 0, f->dims[0], q, 0);
     else
-      wshm_pushitem(L, f, q);
+      readlevel(L, f, 0, f->dims[0], q, 0);
     lua_rawset(L, t);
   }
   lua_settop(L, t);

@@ -214,6 +214,19 @@ static void gettype (compiler *c, int i, wshm_field *f) {
                luaL_typename(L, -1));
 }
 
+static int codeof (int kind, size_t size) {
+  int lg = size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : 3;
+  switch (kind) {
+    case WK_INT: return WC_I8 + lg;
+    case WK_UINT: return WC_U8 + lg;
+    case WK_FLOAT: return WC_F32;
+    case WK_DOUBLE: return WC_F64;
+    case WK_BOOL: return WC_BOOL;
+    case WK_STRUCT: return WC_STRUCT;
+    default: return WC_TEXT;
+  }
+}
+
 /* Sizes, strides and levels of f from its dims; raises on overflow. */
 static void measure (compiler *c, int i, wshm_field *f) {
   uint64_t sz = f->esize;
@@ -225,6 +238,15 @@ static void measure (compiler *c, int i, wshm_field *f) {
     sz *= f->dims[k];
   }
   f->size = (size_t)sz;
+  f->code = codeof(f->kind, f->esize);
+  f->lo = LUA_MININTEGER;
+  f->hi = LUA_MAXINTEGER;
+  if ((f->kind == WK_INT || f->kind == WK_UINT) && f->esize < 8) {
+    int bits = (int)f->esize * 8;
+    f->lo = f->kind == WK_INT ? -((lua_Integer)1 << (bits - 1)) : 0;
+    f->hi = f->kind == WK_INT ? ((lua_Integer)1 << (bits - 1)) - 1
+                              : ((lua_Integer)1 << bits) - 1;
+  }
   f->nlevels = f->ndims;
   if (wshm_istext(f->kind) && f->ndims > 0)
     f->nlevels--;  /* the last dimension is the string's length */
@@ -246,6 +268,7 @@ static void getfield (compiler *c, int i, wshm_field *f, lua_Integer *off) {
   if (lua_rawgeti(L, e, 1) != LUA_TSTRING)
     fielderror(c, i, "name must be a string, got ", luaL_typename(L, -1));
   f->name = lua_tostring(L, -1);
+  f->key = lua_topointer(L, -1);
   if (*f->name == '\0' || strchr(f->name, '.') != NULL)
     fielderror(c, i, "a name must be non-empty and contain no '.'", "");
   lua_pushvalue(L, -1);
@@ -309,7 +332,7 @@ static void getoptions (compiler *c, int isunion) {
     luaL_error(L, "name of a layout must be a string, got %s",
                luaL_typename(L, -1));
   else lua_pop(L, 1);
-  c->label = wshm_layoutlabel(L, lay);
+  c->label = wshm_layoutlabel(L, lay);  /* anchored at c->nested + 1 */
   wshm_checkkeys(L, 1, speckeys, lua_pushfstring(L, "spec of %s", c->label), 1);
   lua_pop(L, 1);
   t = lua_getfield(L, 1, "abi");
@@ -358,8 +381,9 @@ static int newlayout (lua_State *L, int isunion) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 1);
   n = (lua_Integer)lua_rawlen(L, 1);
-  if (n > 100000)
-    luaL_error(L, "a layout may have at most 100000 fields");
+  if (n > WSHM_MAXFIELDS)
+    luaL_error(L, "a layout may have at most %d fields, got %I",
+               WSHM_MAXFIELDS, n);
   c.L = L;
   c.lay = (wshm_layout *)lua_newuserdatauv(L, sizeof(wshm_layout)
             + (size_t)(n > 0 ? n - 1 : 0) * sizeof(wshm_field), 4);
@@ -373,7 +397,7 @@ static int newlayout (lua_State *L, int isunion) {
   lua_newtable(L);
   c.nested = lua_gettop(L);
   getoptions(&c, isunion);
-  lua_settop(L, c.nested);
+  lua_settop(L, c.nested + 1);  /* the label getoptions pushed stays */
   if (n == 0)
     luaL_error(L, "%s has no fields", c.label);
   c.lay->align = 1;
@@ -462,7 +486,14 @@ static int l_offsetof (lua_State *L) {
   return 1;
 }
 
-/* shm.fields: {name=, type=, offset=, size=, count=, dims=, layout=}. */
+/*
+** shm.fields: one table per field in declaration order, with name, type
+** (the C type name, or a nested layout's name / "struct" / "union"),
+** offset and size in bytes, count (the total number of elements: 1 for a
+** single value, the product of the dimensions for an array, characters
+** included for text), dims (the declared dimensions, arrays only) and
+** layout (the nested layout, struct fields only).
+*/
 static int l_fields (lua_State *L) {
   const wshm_layout *lay = checklayout(L, 1);
   int i, k;
@@ -501,36 +532,63 @@ static int l_fields (lua_State *L) {
   return 1;
 }
 
+static void addindent (luaL_Buffer *b, int depth) {
+  int i;
+  for (i = 0; i < depth; i++) luaL_addstring(b, "  ");
+}
+
+/* The body of lay's declaration "{ ... }" at nesting depth 'depth';
+** anonymous nested layouts are declared inline, as C writes them. */
+static void addbody (luaL_Buffer *b, const wshm_layout *lay, int depth) {
+  lua_State *L = b->L;
+  int i, k;
+  lua_pushfstring(L, "{  /* size %I, align %I", (lua_Integer)lay->size,
+                  (lua_Integer)lay->align);
+  luaL_addvalue(b);
+  if (lay->pack != 0) {
+    lua_pushfstring(L, ", pack %d", lay->pack);
+    luaL_addvalue(b);
+  }
+  if (depth == 0)
+    luaL_addstring(b, lay->windows ? ", abi windows" : ", abi sysv");
+  luaL_addstring(b, " */\n");
+  for (i = 0; i < lay->nfields; i++) {
+    const wshm_field *f = &lay->f[i];
+    addindent(b, depth + 1);
+    if (f->kind != WK_STRUCT)
+      luaL_addstring(b, f->tname);
+    else {
+      luaL_addstring(b, f->lay->isunion ? "union " : "struct ");
+      if (f->lay->name != NULL)
+        luaL_addstring(b, f->lay->name);
+      else
+        addbody(b, f->lay, depth + 1);
+    }
+    luaL_addchar(b, ' ');
+    luaL_addstring(b, f->name);
+    for (k = 0; k < f->ndims; k++) {
+      lua_pushfstring(L, "[%I]", (lua_Integer)f->dims[k]);
+      luaL_addvalue(b);
+    }
+    lua_pushfstring(L, ";  /* offset %I */\n", (lua_Integer)f->offset);
+    luaL_addvalue(b);
+  }
+  addindent(b, depth);
+  luaL_addchar(b, '}');
+}
+
 /* tostring: the C declaration, each field's offset in a comment. */
 static int layout_tostring (lua_State *L) {
   const wshm_layout *lay = checklayout(L, 1);
   luaL_Buffer b;
-  int i, k;
   luaL_buffinit(L, &b);
-  lua_pushfstring(L, "%s %s%s{  /* size %I, align %I",
-                  lay->isunion ? "union" : "struct",
-                  lay->name != NULL ? lay->name : "",
-                  lay->name != NULL ? " " : "",
-                  (lua_Integer)lay->size, (lua_Integer)lay->align);
-  luaL_addvalue(&b);
-  if (lay->pack != 0) {
-    lua_pushfstring(L, ", pack %d", lay->pack);
-    luaL_addvalue(&b);
+  luaL_addstring(&b, lay->isunion ? "union " : "struct ");
+  if (lay->name != NULL) {
+    luaL_addstring(&b, lay->name);
+    luaL_addchar(&b, ' ');
   }
-  luaL_addstring(&b, lay->windows ? ", abi windows */\n" : ", abi sysv */\n");
-  for (i = 0; i < lay->nfields; i++) {
-    const wshm_field *f = &lay->f[i];
-    lua_pushfstring(L, "  %s%s %s", f->kind == WK_STRUCT ? (f->lay->isunion
-                    ? "union " : "struct ") : "", f->tname, f->name);
-    luaL_addvalue(&b);
-    for (k = 0; k < f->ndims; k++) {
-      lua_pushfstring(L, "[%I]", (lua_Integer)f->dims[k]);
-      luaL_addvalue(&b);
-    }
-    lua_pushfstring(L, ";  /* offset %I */\n", (lua_Integer)f->offset);
-    luaL_addvalue(&b);
-  }
-  luaL_addstring(&b, "};");
+  addbody(&b, lay, 0);
+  luaL_addchar(&b, ';');
   luaL_pushresult(&b);
   return 1;
 }

@@ -8,10 +8,13 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "winshm.h"
 
 #define WSHM_MAXDIMS    8       /* dimensions of one array field */
+#define WSHM_MAXFIELDS  60000   /* a view caches one child per field */
+#define WSHM_HITS       32      /* entries of a layout's lookup cache */
 #define WSHM_MAXSIZE    ((uint64_t)INT64_MAX)   /* largest layout size */
 
 /* What one element of a field is. */
@@ -25,6 +28,12 @@ enum wshm_kind {
   WK_CHAR16,    /* char16_t or 2-byte wchar_t: UTF-16LE text */
   WK_CHAR32,    /* char32_t or 4-byte wchar_t: UTF-32 text */
   WK_STRUCT     /* a nested layout */
+};
+
+/* What the fast paths switch on: kind and size in one. */
+enum wshm_code {
+  WC_I8, WC_I16, WC_I32, WC_I64, WC_U8, WC_U16, WC_U32, WC_U64,
+  WC_F32, WC_F64, WC_BOOL, WC_TEXT, WC_STRUCT
 };
 
 /* Text kinds: their last dimension is the length of one string. */
@@ -41,8 +50,10 @@ typedef struct wshm_layout wshm_layout;
 */
 typedef struct wshm_field {
   const char *name;         /* anchored in the layout's field table */
+  const void *key;          /* the name's string object (lua_topointer) */
   const char *tname;        /* type name as C spells it */
   int kind;                 /* enum wshm_kind */
+  int code;                 /* enum wshm_code */
   int index;                /* 1-based position in declaration order */
   int slot;                 /* view user value caching the child, or 0 */
   int sub;                  /* WK_STRUCT: index in the nested table */
@@ -55,6 +66,7 @@ typedef struct wshm_field {
   size_t dims[WSHM_MAXDIMS];
   size_t stride[WSHM_MAXDIMS];  /* bytes from one index to the next */
   size_t nitems;            /* values reached through the levels */
+  lua_Integer lo, hi;       /* integer kinds: the Lua integers they take */
 } wshm_field;
 
 /*
@@ -70,6 +82,7 @@ struct wshm_layout {
   int nfields;
   int nslots;               /* fields whose views are cached */
   const char *name;         /* NULL when anonymous */
+  const wshm_field *hits[WSHM_HITS];  /* view.c's lookup cache */
   wshm_field f[1];          /* nfields of them */
 };
 
@@ -90,11 +103,13 @@ struct wshm_layout {
 typedef struct wshm_view {
   unsigned char *data;
   const wshm_region *r;
-  const wshm_layout *lay;
+  wshm_layout *lay;         /* not const: its lookup cache changes */
   const wshm_field *fld;    /* array view: the field */
   int level;                /* array view: the level it indexes */
   int writable;
+  int leaf;                 /* array view: its elements are scalars or text */
   size_t n;                 /* array view: elements at this level */
+  size_t stride;            /* array view: bytes from one to the next */
 } wshm_view;
 
 #define VUV_LINK    1
@@ -129,8 +144,56 @@ wshm_view *wshm_checkview (lua_State *L, int idx);
 /* Characters in one string of the text field f. */
 #define wshm_textlen(f) ((f)->ndims > 0 ? (f)->dims[(f)->ndims - 1] : 1)
 
-/* Push the value at p of one item of f (a scalar or a string). */
-void wshm_pushitem (lua_State *L, const wshm_field *f, const unsigned char *p);
+/* Push the text of f at p (pushitem's slow part). */
+void wshm_pushtext (lua_State *L, const wshm_field *f, const unsigned char *p);
+
+/* Push the value at p of one item of f (a scalar or a string).  Inline:
+** it is the whole work of a field read.  Any bytes read safely. */
+static inline void wshm_pushitem (lua_State *L, const wshm_field *f,
+                                  const unsigned char *p) {
+  switch (f->code) {
+    case WC_I8: { int8_t v; memcpy(&v, p, 1); lua_pushinteger(L, v); break; }
+    case WC_I16: { int16_t v; memcpy(&v, p, 2); lua_pushinteger(L, v); break; }
+    case WC_I32: { int32_t v; memcpy(&v, p, 4); lua_pushinteger(L, v); break; }
+    case WC_I64: { int64_t v; memcpy(&v, p, 8); lua_pushinteger(L, (lua_Integer)v); break; }
+    case WC_U8: lua_pushinteger(L, *p); break;
+    case WC_U16: { uint16_t v; memcpy(&v, p, 2); lua_pushinteger(L, v); break; }
+    case WC_U32: { uint32_t v; memcpy(&v, p, 4); lua_pushinteger(L, v); break; }
+    case WC_U64: {  /* above 2^63-1: two's complement */
+      uint64_t v; memcpy(&v, p, 8); lua_pushinteger(L, (lua_Integer)v); break;
+    }
+    case WC_F32: { float v; memcpy(&v, p, 4); lua_pushnumber(L, v); break; }
+    case WC_F64: { double v; memcpy(&v, p, 8); lua_pushnumber(L, v); break; }
+    case WC_BOOL: lua_pushboolean(L, *p != 0); break;
+    default: wshm_pushtext(L, f, p); break;
+  }
+}
+/* Store the value at vidx into the integer or double item of f at p
+** when it is a value of the plain kind that fits: write's fast path.
+** Returns 0, having done nothing, for anything else. */
+static inline int wshm_fastset (lua_State *L, int vidx, const wshm_field *f,
+                                unsigned char *p) {
+  if (f->code <= WC_U64) {
+    lua_Integer i;
+    if (!lua_isinteger(L, vidx)) return 0;
+    i = lua_tointegerx(L, vidx, NULL);
+    if (i < f->lo || i > f->hi) return 0;
+    switch (f->esize) {
+      case 1: { uint8_t b = (uint8_t)i; memcpy(p, &b, 1); break; }
+      case 2: { uint16_t h = (uint16_t)i; memcpy(p, &h, 2); break; }
+      case 4: { uint32_t w = (uint32_t)i; memcpy(p, &w, 4); break; }
+      default: memcpy(p, &i, 8); break;
+    }
+    return 1;
+  }
+  if (f->code == WC_F64 && lua_type(L, vidx) == LUA_TNUMBER) {
+    double d = (double)lua_tonumberx(L, vidx, NULL);
+    memcpy(p, &d, 8);
+    return 1;
+  }
+  return 0;
+}
+
 /* Check the value at vidx for one item of f (scalar or text) and, when
 ** p != NULL, store it at p.  NULL when fine, else a message pushed on
 ** the stack saying what is wrong with the value. */

@@ -122,41 +122,43 @@ static size_t prefixlen (const char *name, size_t len) {
   return 0;
 }
 
-/*
-** The name as a NUL-terminated UTF-16 string in w (NAMEMAX + 1 units).
-** NULL when it is not UTF-8 or too long, with *why saying which.
-*/
-static const WCHAR *widename (const char *name, size_t len, WCHAR *w,
-                              const char **why) {
+/* Why widename refused a name, for messages. */
+static const char *const whynot[] = {
+  NULL, "not valid UTF-8", "longer than 260 UTF-16 units"
+};
+enum { NAME_OK, NAME_NOTUTF8, NAME_TOOLONG };
+
+/* The name as a NUL-terminated UTF-16 string in w (NAMEMAX + 1 units):
+** NAME_OK, or why it cannot be one. */
+static int widename (const char *name, size_t len, WCHAR *w) {
   int n;
-  if (len > (size_t)INT_MAX / 2) {
-    *why = "longer than 260 UTF-16 units";
-    return NULL;
-  }
+  if (len > (size_t)INT_MAX / 2)
+    return NAME_TOOLONG;
   n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, name, (int)len,
                           NULL, 0);
-  if (n <= 0) {
-    *why = "not valid UTF-8";
-    return NULL;
-  }
-  if (n > NAMEMAX) {
-    *why = "longer than 260 UTF-16 units";
-    return NULL;
-  }
+  if (n <= 0)
+    return NAME_NOTUTF8;
+  if (n > NAMEMAX)
+    return NAME_TOOLONG;
   MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, name, (int)len, w, n);
   w[n] = L'\0';
-  return w;
+  return NAME_OK;
 }
 
 int wshm_os_checkname (const char *name, size_t len, wshm_err *e) {
   WCHAR w[NAMEMAX + 1];
-  const char *why = NULL;
-  if (len == prefixlen(name, len))
+  int rc;
+  const char *why;
+  if (len == prefixlen(name, len)) {
+    rc = NAME_NOTUTF8;
     why = "empty after its namespace prefix";
-  else if (widename(name, len, w, &why) != NULL)
+  }
+  else if ((rc = widename(name, len, w)) == NAME_OK)
     return 1;
+  else
+    why = whynot[rc];
   e->kind = WSHM_ENAME;
-  e->code = why[0] == 'l' ? "ENAMETOOLONG" : "EINVAL";
+  e->code = rc == NAME_TOOLONG ? "ENAMETOOLONG" : "EINVAL";
   e->sys = 0;
   snprintf(e->msg, sizeof(e->msg), "invalid name: %s", why);
   return 0;
@@ -327,15 +329,14 @@ static int map (wshm_region *r, HANDLE h, int writable, uint64_t need,
 
 int wshm_os_open (wshm_region *r, const char *name, size_t len,
                   enum wshm_how how, const wshm_ropts *o, wshm_err *e) {
-  WCHAR wbuf[NAMEMAX + 1];
-  const char *why = NULL;
-  const WCHAR *w = widename(name, len, wbuf, &why);
+  WCHAR w[NAMEMAX + 1];
+  int rc = widename(name, len, w);
   int writable = (how != WSHM_OPEN);
   int created = 0;
   HANDLE h;
   wshm_os_init(r);
-  if (w == NULL) {
-    seterr(e, WSHM_ENAME, "EINVAL", "use", name, why);
+  if (rc != NAME_OK) {  /* wshm_os_checkname has refused it already */
+    seterr(e, WSHM_ENAME, "EINVAL", "use", name, whynot[rc]);
     return 0;
   }
   if (how == WSHM_CREATE || how == WSHM_GET_OR_CREATE)
@@ -373,12 +374,11 @@ void wshm_os_close (wshm_region *r) {
 ** cleanup code is portable) and fails as open() would otherwise.
 */
 int wshm_os_remove (const char *name, size_t len, wshm_err *e) {
-  WCHAR wbuf[NAMEMAX + 1];
-  const char *why = NULL;
-  const WCHAR *w = widename(name, len, wbuf, &why);
+  WCHAR w[NAMEMAX + 1];
+  int rc = widename(name, len, w);
   HANDLE h;
-  if (w == NULL) {
-    seterr(e, WSHM_ENAME, "EINVAL", "remove", name, why);
+  if (rc != NAME_OK) {
+    seterr(e, WSHM_ENAME, "EINVAL", "remove", name, whynot[rc]);
     return 0;
   }
   h = OpenFileMappingW(FILE_MAP_READ, FALSE, w);

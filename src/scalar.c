@@ -13,24 +13,6 @@
 
 /* ---------------------------------------------------------- scalars */
 
-static void load (lua_State *L, int kind, size_t size, const unsigned char *p) {
-  switch (kind * 16 + (int)size) {
-    case WK_INT * 16 + 1: { int8_t v; memcpy(&v, p, 1); lua_pushinteger(L, v); break; }
-    case WK_INT * 16 + 2: { int16_t v; memcpy(&v, p, 2); lua_pushinteger(L, v); break; }
-    case WK_INT * 16 + 4: { int32_t v; memcpy(&v, p, 4); lua_pushinteger(L, v); break; }
-    case WK_INT * 16 + 8: { int64_t v; memcpy(&v, p, 8); lua_pushinteger(L, (lua_Integer)v); break; }
-    case WK_UINT * 16 + 1: lua_pushinteger(L, *p); break;
-    case WK_UINT * 16 + 2: { uint16_t v; memcpy(&v, p, 2); lua_pushinteger(L, v); break; }
-    case WK_UINT * 16 + 4: { uint32_t v; memcpy(&v, p, 4); lua_pushinteger(L, v); break; }
-    case WK_UINT * 16 + 8: {  /* above 2^63-1: two's complement */
-      uint64_t v; memcpy(&v, p, 8); lua_pushinteger(L, (lua_Integer)v); break;
-    }
-    case WK_FLOAT * 16 + 4: { float v; memcpy(&v, p, 4); lua_pushnumber(L, v); break; }
-    case WK_DOUBLE * 16 + 8: { double v; memcpy(&v, p, 8); lua_pushnumber(L, v); break; }
-    default: lua_pushboolean(L, *p != 0); break;  /* WK_BOOL */
-  }
-}
-
 static void store (unsigned char *p, size_t size, uint64_t bits) {
   uint8_t b = (uint8_t)bits;
   uint16_t h = (uint16_t)bits;
@@ -69,15 +51,10 @@ static const char *checkint (lua_State *L, int idx, const wshm_field *f,
     }
     return lua_pushfstring(L, "expected an integer, got %s", got(L, idx));
   }
-  if (f->esize < 8) {
-    int n = (int)f->esize * 8;
-    lua_Integer lo = f->kind == WK_INT ? -((lua_Integer)1 << (n - 1)) : 0;
-    lua_Integer hi = f->kind == WK_INT ? ((lua_Integer)1 << (n - 1)) - 1
-                                       : ((lua_Integer)1 << n) - 1;
-    if (i < lo || i > hi)
-      return lua_pushfstring(L, "%s is out of range for %s (%I..%I)",
-                             luaL_tolstring(L, idx, NULL), f->tname, lo, hi);
-  }
+  if (i < f->lo || i > f->hi)
+    return lua_pushfstring(L, "%s is out of range for %s (%I..%I)",
+                           luaL_tolstring(L, idx, NULL), f->tname,
+                           f->lo, f->hi);
   *bits = (uint64_t)i;
   return NULL;
 }
@@ -196,11 +173,8 @@ static void storetext (lua_State *L, int idx, int kind, unsigned char *p,
 
 /* -------------------------------------------------------------- items */
 
-void wshm_pushitem (lua_State *L, const wshm_field *f, const unsigned char *p) {
-  if (wshm_istext(f->kind))
-    loadtext(L, f->kind, p, wshm_textlen(f));
-  else
-    load(L, f->kind, f->esize, p);
+void wshm_pushtext (lua_State *L, const wshm_field *f, const unsigned char *p) {
+  loadtext(L, f->kind, p, wshm_textlen(f));
 }
 
 const char *wshm_setitem (lua_State *L, int vidx, const wshm_field *f,

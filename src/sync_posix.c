@@ -30,6 +30,7 @@
 #include <sched.h>
 #include <semaphore.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/file.h>
@@ -150,37 +151,31 @@ static void sweep (const char *dir) {
 }
 
 /*
-** Open (or create) the shm object 'dir/name' of 'size' bytes into s->r,
-** and make sure its pthread objects are initialised (by 'init', run by
-** exactly one process).  1, or 0 and e with nothing left open.
+** Open (or create) the shm object at 'path' ("dir/name") of 'size' bytes
+** into r, and make sure its pthread objects are initialised (by 'init',
+** run by exactly one process).  1, or 0 and e with nothing left open.
 */
-static int openobj (wshm_sync *s, const char *dir, const char *kind,
-                    const char *name, size_t len, size_t size,
-                    const wshm_syncopts *o, int (*init) (void *),
-                    wshm_err *e) {
-  char path[WSHM_SYNCNAMEMAX + 32];
+static int mapobj (wshm_region *r, const char *path, const char *kind,
+                   const char *name, size_t size, const wshm_syncopts *o,
+                   int (*init) (void *), wshm_err *e) {
   wshm_ropts ro;
   unsigned *state, expect = ST_NEW;
   int i;
-  name = stripprefix(name, &len);
-  if (!ensuredir(dir, kind, name, e)) return 0;
-  sweep(dir);
-  snprintf(path, sizeof(path), "%s/%.*s", dir, (int)len, name);
   memset(&ro, 0, sizeof(ro));
   ro.size = size;
   ro.mode = o->mode;
-  if (!wshm_os_open(&s->r, path, strlen(path), WSHM_GET_OR_CREATE, &ro, e)) {
+  if (!wshm_os_open(r, path, strlen(path), WSHM_GET_OR_CREATE, &ro, e)) {
     if (strcmp(e->kind, WSHM_ENAME) != 0) e->kind = kind;
     return 0;
   }
-  state = (unsigned *)(void *)s->r.base;
+  state = (unsigned *)(void *)r->base;
   if (__atomic_compare_exchange_n(state, &expect, ST_INIT, 0,
                                   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
     int en;
     state[1] = MAGIC;
-    if ((en = init(s->r.base)) != 0) {
+    if ((en = init(r->base)) != 0) {
       __atomic_store_n(state, ST_NEW, __ATOMIC_RELEASE);
-      wshm_os_close(&s->r);
+      wshm_os_close(r);
       seterr(e, kind, en, "initialise", name);
       return 0;
     }
@@ -188,20 +183,91 @@ static int openobj (wshm_sync *s, const char *dir, const char *kind,
   }
   for (i = 0; __atomic_load_n(state, __ATOMIC_ACQUIRE) != ST_READY; i++) {
     if (i == INITWAIT) {  /* its initialiser died half-way */
-      wshm_os_close(&s->r);
+      wshm_os_close(r);
       seterr(e, kind, EAGAIN, "initialise", name);
       return 0;
     }
     pause_briefly();
   }
   if (state[1] != MAGIC) {
-    wshm_os_close(&s->r);
+    wshm_os_close(r);
     seterr(e, kind, EINVAL, "use (foreign object format)", name);
     return 0;
   }
-  s->obj = s->r.base;
+  return 1;
+}
+
+/*
+** The objects this process has open, each mapped once however many
+** handles it has: a robust mutex is linked by its address into the list
+** of robust mutexes its owner thread holds, so it must be reached through
+** one mapping only, and stay mapped while any handle (and so possibly a
+** lock) remains.  Process-wide, as that list is.
+*/
+typedef struct mapping {
+  struct mapping *next;
+  wshm_region r;
+  int refs;
+} mapping;
+
+static mapping *mapped = NULL;
+static pthread_mutex_t mappedlock = PTHREAD_MUTEX_INITIALIZER;
+
+/*
+** Open the object 'name' of the kind kept in 'dir' for s: share this
+** process's mapping of it, or make one.  1, or 0 and e.
+*/
+static int openobj (wshm_sync *s, const char *dir, const char *kind,
+                    const char *name, size_t len, size_t size,
+                    const wshm_syncopts *o, int (*init) (void *),
+                    wshm_err *e) {
+  char path[WSHM_SYNCNAMEMAX + 32];
+  mapping *m;
+  name = stripprefix(name, &len);
+  if (!ensuredir(dir, kind, name, e)) return 0;
+  snprintf(path, sizeof(path), "%s/%.*s", dir, (int)len, name);
+  pthread_mutex_lock(&mappedlock);
+  for (m = mapped; m != NULL; m = m->next)
+    if (strcmp(m->r.id + sizeof(SHMDIR) - 1, path) == 0) break;
+  if (m == NULL) {
+    sweep(dir);
+    if ((m = (mapping *)calloc(1, sizeof(*m))) == NULL) {
+      pthread_mutex_unlock(&mappedlock);
+      seterr(e, kind, ENOMEM, "open", name);
+      return 0;
+    }
+    if (!mapobj(&m->r, path, kind, name, size, o, init, e)) {
+      pthread_mutex_unlock(&mappedlock);
+      free(m);
+      return 0;
+    }
+    m->next = mapped;
+    mapped = m;
+  }
+  m->refs++;
+  pthread_mutex_unlock(&mappedlock);
+  s->handle = (intptr_t)m;
+  s->obj = m->r.base;
+  snprintf(s->r.id, sizeof(s->r.id), "%s", m->r.id + sizeof(SHMDIR) - 1);
   s->open = 1;
   return 1;
+}
+
+/* Drop s's share of its mapping; the last one unmaps and closes it. */
+static void closeobj (wshm_sync *s) {
+  mapping *m = (mapping *)s->handle, **p;
+  s->open = 0;
+  s->obj = NULL;
+  s->handle = 0;
+  if (m == NULL) return;
+  pthread_mutex_lock(&mappedlock);
+  if (--m->refs == 0) {
+    for (p = &mapped; *p != m; p = &(*p)->next) ;
+    *p = m->next;
+    wshm_os_close(&m->r);
+    free(m);
+  }
+  pthread_mutex_unlock(&mappedlock);
 }
 
 /* A process-shared robust mutex of 'type' at m; 0 or an errno. */
@@ -272,7 +338,7 @@ enum wshm_wait wshm_os_mutex_lock (wshm_sync *s, long timeout_ms,
     case EOWNERDEAD: return WSHM_WAIT_ABANDONED;
     case ETIMEDOUT: return WSHM_WAIT_TIMEOUT;
     default:
-      seterr(e, WSHM_EMUTEX, en, "lock", s->r.id + sizeof(SHMDIR) - 1);
+      seterr(e, WSHM_EMUTEX, en, "lock", s->r.id);
       return WSHM_WAIT_FAILED;
   }
 }
@@ -281,14 +347,12 @@ enum wshm_wait wshm_os_mutex_unlock (wshm_sync *s, wshm_err *e) {
   int en = pthread_mutex_unlock(&((pmutex *)s->obj)->m);
   if (en == 0) return WSHM_WAIT_OK;
   if (en == EPERM) return WSHM_WAIT_NOTOWNER;
-  seterr(e, WSHM_EMUTEX, en, "unlock", s->r.id + sizeof(SHMDIR) - 1);
+  seterr(e, WSHM_EMUTEX, en, "unlock", s->r.id);
   return WSHM_WAIT_FAILED;
 }
 
 void wshm_os_mutex_close (wshm_sync *s) {
-  s->open = 0;
-  s->obj = NULL;
-  wshm_os_close(&s->r);
+  closeobj(s);
 }
 
 /* -------------------------------------------------------------- event */
@@ -312,7 +376,7 @@ int wshm_os_event_set (wshm_sync *s, wshm_err *e) {
   pevent *ev = (pevent *)s->obj;
   int v = 0, en = lockrobust(&ev->m, WSHM_INFINITE);
   if (en != 0 && en != EOWNERDEAD) {
-    seterr(e, WSHM_EEVENT, en, "set", s->r.id + sizeof(SHMDIR) - 1);
+    seterr(e, WSHM_EEVENT, en, "set", s->r.id);
     return 0;
   }
   /* at most 1: setting a set event changes nothing */
@@ -322,7 +386,7 @@ int wshm_os_event_set (wshm_sync *s, wshm_err *e) {
     en = 0;
   pthread_mutex_unlock(&ev->m);
   if (en != 0) {
-    seterr(e, WSHM_EEVENT, en, "set", s->r.id + sizeof(SHMDIR) - 1);
+    seterr(e, WSHM_EEVENT, en, "set", s->r.id);
     return 0;
   }
   return 1;
@@ -341,14 +405,12 @@ enum wshm_wait wshm_os_event_wait (wshm_sync *s, long timeout_ms,
   } while (rc != 0 && errno == EINTR);
   if (rc == 0) return WSHM_WAIT_OK;
   if (errno == EAGAIN || errno == ETIMEDOUT) return WSHM_WAIT_TIMEOUT;
-  seterr(e, WSHM_EEVENT, errno, "wait for", s->r.id + sizeof(SHMDIR) - 1);
+  seterr(e, WSHM_EEVENT, errno, "wait for", s->r.id);
   return WSHM_WAIT_FAILED;
 }
 
 void wshm_os_event_close (wshm_sync *s) {
-  s->open = 0;
-  s->obj = NULL;
-  wshm_os_close(&s->r);
+  closeobj(s);
 }
 
 void wshm_os_yield (void) {

@@ -1,7 +1,7 @@
 /*
 ** tools_win32.c -- shm._sys for the command-line tools on Windows (see
 ** tools_posix.c).  Windows has no directory of mappings to scan here:
-** scandir says so.
+** scandir says so.  isatty also switches the console to ANSI escapes.
 */
 #include <io.h>
 #include <stdio.h>
@@ -15,8 +15,19 @@ static int sys_sleep (lua_State *L) {
   return 0;
 }
 
+#ifndef ENABLE_VIRTUAL_TERMINAL_PROCESSING
+#define ENABLE_VIRTUAL_TERMINAL_PROCESSING 0x0004
+#endif
+
+/* A console that understands ANSI escapes: true once VT processing is on
+** (Windows 10 and later); false for files, pipes and older consoles. */
 static int sys_isatty (lua_State *L) {
-  lua_pushboolean(L, _isatty(_fileno(stdout)));
+  HANDLE h = GetStdHandle(STD_OUTPUT_HANDLE);
+  DWORD mode;
+  int ok = _isatty(_fileno(stdout)) && GetConsoleMode(h, &mode)
+           && ((mode & ENABLE_VIRTUAL_TERMINAL_PROCESSING)
+               || SetConsoleMode(h, mode | ENABLE_VIRTUAL_TERMINAL_PROCESSING));
+  lua_pushboolean(L, ok);
   return 1;
 }
 

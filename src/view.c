@@ -2,7 +2,8 @@
 ** view.c -- views: fields of a mapped region read and written through a
 ** layout.  Struct views get the metatable of their layout, whose __index
 ** and __newindex are C closures over the layout's field table (a field
-** lookup is one rawget); array views share one metatable.  Child views
+** lookup is a probe of a small cache, else one rawget); array views share
+** one metatable.  Child views
 ** (nested structs, arrays, rows, struct elements) are cached in their
 ** parent, so repeated access allocates nothing.
 */
@@ -71,7 +72,7 @@ static int readonly (lua_State *L, const wshm_layout *lay, const char *name) {
 static wshm_view *newview (lua_State *L, int kidx, const wshm_region *r,
                            int writable, int lidx, const wshm_field *fld,
                            int level, unsigned char *data) {
-  const wshm_layout *lay = (const wshm_layout *)lua_touserdata(L, lidx);
+  wshm_layout *lay = (wshm_layout *)lua_touserdata(L, lidx);
   int nuv = fld != NULL ? VUV_CACHE : VUV_CACHE - 1 + lay->nslots;
   wshm_view *v;
   kidx = lua_absindex(L, kidx);
@@ -84,6 +85,8 @@ static wshm_view *newview (lua_State *L, int kidx, const wshm_region *r,
   v->level = level;
   v->writable = writable;
   v->n = fld != NULL ? fld->dims[level] : 0;
+  v->stride = fld != NULL ? fld->stride[level] : 0;
+  v->leaf = fld != NULL && level + 1 >= fld->nlevels && fld->kind != WK_STRUCT;
   if (fld != NULL)
     luaL_setmetatable(L, WSHM_VIEW);
   else {
@@ -98,11 +101,12 @@ static wshm_view *newview (lua_State *L, int kidx, const wshm_region *r,
 }
 
 /* Push the view of the array or struct field f of the struct view v at 1,
-** made once and kept in its slot. */
+** made once and kept in its slot; pushes exactly one value. */
 static int pushchild (lua_State *L, const wshm_view *v, const wshm_field *f) {
-  int top = lua_gettop(L);
+  int top;
   if (lua_getiuservalue(L, 1, f->slot) == LUA_TUSERDATA)
     return 1;
+  top = lua_gettop(L) - 1;
   lua_getiuservalue(L, 1, VUV_LINK);
   lua_getiuservalue(L, 1, VUV_LAYOUT);
   if (f->nlevels > 0)
@@ -115,11 +119,14 @@ static int pushchild (lua_State *L, const wshm_view *v, const wshm_field *f) {
   }
   lua_pushvalue(L, -1);
   lua_setiuservalue(L, 1, f->slot);
+  lua_replace(L, top + 1);
+  lua_settop(L, top + 1);
   return 1;
 }
 
 /* Push element i (a row or a struct) at p of the array view v at 1, kept
-** in a weak cache so a long loop leaves garbage the GC can take. */
+** in a weak cache so a long loop leaves garbage the GC can take; pushes
+** exactly one value. */
 static int pushelement (lua_State *L, const wshm_view *v, lua_Integer i,
                         unsigned char *p) {
   const wshm_field *f = v->fld;
@@ -135,8 +142,10 @@ static int pushelement (lua_State *L, const wshm_view *v, lua_Integer i,
     lua_setiuservalue(L, 1, VUV_CACHE);
   }
   c = lua_gettop(L);
-  if (lua_rawgeti(L, c, i) == LUA_TUSERDATA)
+  if (lua_rawgeti(L, c, i) == LUA_TUSERDATA) {
+    lua_replace(L, c);
     return 1;
+  }
   lua_getiuservalue(L, 1, VUV_LINK);
   lua_getiuservalue(L, 1, VUV_LAYOUT);
   if (v->level + 1 < f->nlevels)
@@ -147,19 +156,42 @@ static int pushelement (lua_State *L, const wshm_view *v, lua_Integer i,
   }
   lua_pushvalue(L, -1);
   lua_rawseti(L, c, i);
+  lua_replace(L, c);
+  lua_settop(L, c);
   return 1;
 }
 
 /* ------------------------------------------------------ struct views */
 
+/*
+** The field named by the key at 2 of a view of lay, or NULL; upvalue 1
+** is lay's field table.  A small cache keyed by the identity of the key
+** (lua_topointer: the string object itself) saves the table lookup: a
+** hit is exact, because field names stay anchored in the field table and
+** equal short strings are one object.
+*/
+static const wshm_field *findfield (lua_State *L, wshm_layout *lay) {
+  const void *k = lua_topointer(L, 2);
+  unsigned h = (unsigned)((uintptr_t)k >> 4) % WSHM_HITS;
+  const wshm_field *f = lay->hits[h];
+  if (f != NULL && f->key == k)
+    return f;
+  if (lua_type(L, 2) != LUA_TSTRING)
+    return NULL;
+  lua_pushvalue(L, 2);
+  if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TLIGHTUSERDATA)
+    return NULL;
+  f = (const wshm_field *)lua_touserdata(L, -1);
+  lua_pop(L, 1);
+  return lay->hits[h] = f;
+}
+
 /* __index of a struct view; upvalue 1 = the layout's field table. */
 static int struct_index (lua_State *L) {
   const wshm_view *v = (const wshm_view *)lua_touserdata(L, 1);
-  const wshm_field *f;
-  lua_pushvalue(L, 2);
-  if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TLIGHTUSERDATA)
+  const wshm_field *f = findfield(L, v->lay);
+  if (f == NULL)
     return nofield(L, v);
-  f = (const wshm_field *)lua_touserdata(L, -1);
   if (v->r->base == NULL)
     return wshm_closederror(L);
   if (f->slot == 0) {
@@ -173,17 +205,17 @@ static int struct_index (lua_State *L) {
 ** struct or array field is written as shm.write writes it. */
 static int struct_newindex (lua_State *L) {
   const wshm_view *v = (const wshm_view *)lua_touserdata(L, 1);
-  const wshm_field *f;
+  const wshm_field *f = findfield(L, v->lay);
   const char *msg;
-  lua_pushvalue(L, 2);
-  if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TLIGHTUSERDATA)
+  if (f == NULL)
     return nofield(L, v);
-  f = (const wshm_field *)lua_touserdata(L, -1);
   if (v->r->base == NULL)
     return wshm_closederror(L);
   if (!v->writable)
     return readonly(L, v->lay, f->name);
   if (f->slot == 0) {
+    if (wshm_fastset(L, 3, f, v->data + f->offset))
+      return 0;
     msg = wshm_setitem(L, 3, f, v->data + f->offset);
     return msg == NULL ? 0 : fielderror(L, v->lay, f->name, msg);
   }
@@ -273,11 +305,10 @@ static int byipairs (lua_State *L, int up) {
 
 /* Element i of the array view v at 1, which the caller checked. */
 static int arrayget (lua_State *L, const wshm_view *v, lua_Integer i) {
-  const wshm_field *f = v->fld;
-  unsigned char *p = v->data + (size_t)(i - 1) * f->stride[v->level];
-  if (v->level + 1 < f->nlevels || f->kind == WK_STRUCT)
+  unsigned char *p = v->data + (size_t)(i - 1) * v->stride;
+  if (!v->leaf)
     return pushelement(L, v, i, p);
-  wshm_pushitem(L, f, p);
+  wshm_pushitem(L, v->fld, p);
   return 1;
 }
 
@@ -327,8 +358,8 @@ static int array_newindex (lua_State *L) {
     return wshm_closederror(L);
   if (!v->writable)
     return readonly(L, v->lay, f->name);
-  p = v->data + (size_t)(i - 1) * f->stride[v->level];
-  if (v->level + 1 < f->nlevels || f->kind == WK_STRUCT) {
+  p = v->data + (size_t)(i - 1) * v->stride;
+  if (!v->leaf) {
     if (!lua_istable(L, 3))
       return luaL_error(L, "field '%s' of %s: element %I: expected a table, "
                         "got %s", f->name, wshm_layoutlabel(L, v->lay), i,
@@ -337,6 +368,8 @@ static int array_newindex (lua_State *L) {
     wshm_writeview(L, lua_gettop(L), 3);
     return 0;
   }
+  if (wshm_fastset(L, 3, f, p))
+    return 0;
   msg = wshm_setitem(L, 3, f, p);
   if (msg != NULL)
     return luaL_error(L, "field '%s' of %s: element %I: %s", f->name,
@@ -493,18 +526,28 @@ void wshm_view_field (lua_State *L, int vidx, int kidx, wshm_fieldref *r) {
   const wshm_layout *lay = v->lay;
   const wshm_field *f = NULL;
   const char *path, *s;
+  const void *k;
+  unsigned h;
   unsigned char *p = v->data;
   if (v->fld != NULL)
     luaL_typeerror(L, vidx, "struct view");
   path = s = luaL_checkstring(L, kidx);
-  for (;;) {
+  k = lua_topointer(L, kidx);
+  h = (unsigned)((uintptr_t)k >> 4) % WSHM_HITS;
+  f = v->lay->hits[h];
+  if (f != NULL && f->key == k)  /* a top-level name seen before */
+    p += f->offset;
+  else for (;;) {
     const char *dot = strchr(s, '.');
     size_t len = dot != NULL ? (size_t)(dot - s) : strlen(s);
     f = wshm_lookup(lay, s, len);
     if (f == NULL)
       luaL_error(L, "no field '%s' in %s", path, wshm_layoutlabel(L, v->lay));
     p += f->offset;
-    if (dot == NULL) break;
+    if (dot == NULL) {
+      if (s == path) v->lay->hits[h] = f;
+      break;
+    }
     if (f->kind != WK_STRUCT || f->ndims > 0)
       luaL_error(L, "field '%s' of %s is not a struct: cannot resolve '%s'",
                  f->name, wshm_layoutlabel(L, lay), path);

@@ -158,6 +158,27 @@ describe("consistent snapshots", function()
     end)
   end
 
+  it("runs examples/telemetry: the reader prints the producer's frames", function()
+    local name = H.name("telemetry")
+    local function cmd(script, ...)
+      local c = { H.quote(H.host), H.quote("examples/telemetry/" .. script) }
+      for _, a in ipairs({ ... }) do c[#c + 1] = H.quote(a) end
+      c = table.concat(c, " ") .. " 2>&1"
+      return H.windows and '"' .. c .. '"' or c
+    end
+    local producer = assert(io.popen(cmd("producer.lua", "3", name)))
+    local reader = assert(io.popen(cmd("reader.lua", "1", name)))
+    local out = reader:read("a")
+    reader:close()
+    local pout = producer:read("a")
+    producer:close()
+    local frames = 0
+    for _ in out:gmatch("frame (%d+)") do frames = frames + 1 end
+    assert.is_true(frames >= 3, out)
+    assert.matches("Ada", out, 1, true)
+    assert.matches("producer: 300 frames written", pout, 1, true)
+  end)
+
   it("gives nil, \"torn\" while a write looks open", function()
     local r, v = region()
     v.seq = 3  -- odd: a writer died half-way

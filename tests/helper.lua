@@ -19,14 +19,15 @@ local function quote(s)
 end
 H.quote = quote
 
--- A fresh temporary path (Windows' tmpnam gives "\\sN." at the drive root).
+-- A fresh temporary path.  On Windows not tmpnam's ("\\sN." at the drive
+-- root, and the same sequence in every process): a unique name in %TEMP%.
 local function tmpname()
-  local path = os.tmpname()
-  if H.windows and not path:find("^%a:") then
-    path = os.getenv("TEMP") .. "\\" .. path:gsub("^[/\\]+", "")
+  if H.windows then
+    return os.getenv("TEMP") .. "\\" .. H.name("tmp") .. ".tmp"
   end
-  return path
+  return os.tmpname()
 end
+H.tmpname = tmpname
 
 local function tmpfile(src)
   local path = tmpname()
@@ -59,7 +60,17 @@ function H.spawn(src, ...)
   for _, a in ipairs({ ... }) do args[#args + 1] = quote(tostring(a)) end
   local cmd = table.concat(args, " ") .. " > " .. quote(out) .. " 2>&1"
   local pidfile = tmpname()
-  if H.windows then
+  if H.windows and os.getenv("WINSHM_SPAWN") then
+    -- scripts/win/spawn.c writes the process id, then the exit code
+    local sargs = { quote(os.getenv("WINSHM_SPAWN")), quote(pidfile),
+                    quote(out .. ".rc"), quote(out), table.unpack(args) }
+    os.execute('start "" /b ' .. table.concat(sargs, " "))
+    H.until_true(function()
+      local f = io.open(pidfile)
+      if f then f:close() end
+      return f ~= nil
+    end, 20)
+  elseif H.windows then
     -- !errorlevel! (delayed, /v:on) is the status of the host just run
     os.execute('start "" /b cmd /v:on /c "' .. cmd .. ' & echo !errorlevel!> '
       .. quote(out .. ".rc") .. '"')
@@ -86,6 +97,9 @@ function H.spawn(src, ...)
     return nil, "timeout"
   end
   function h:kill(sig)
+    if H.windows then  -- TerminateProcess: no signals on Windows
+      return os.execute(("taskkill /F /PID %d >NUL 2>&1"):format(self.pid))
+    end
     return os.execute(("pkill -%s -P %d"):format(sig or "KILL", self.pid))
   end
   return h

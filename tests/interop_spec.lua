@@ -102,7 +102,7 @@ describe("interop", function()
       return sh(("python3 %s %s %s"):format(H.quote(py), op, H.quote(name)))
     end
 
-    it("a region Python made opens, reads, writes, and outlives us", function()
+    it("a region Python made opens, reads, writes, and outlives us #posix", function()
       if not have("python3") then pending("python3 is not installed") return end
       local name = H.name("py")
       local ok, out = python("create", name)
@@ -127,7 +127,7 @@ describe("interop", function()
       assert.is_false(H.shm_exists(name))
     end, { "posix" })
 
-    it("Python opens a region winshm made", function()
+    it("Python opens a region winshm made #posix", function()
       if not have("python3") then pending("python3 is not installed") return end
       local name = H.name("pyr")
       local l = assert(shm.create(name, 4096))
@@ -142,7 +142,7 @@ describe("interop", function()
   end)
 
   describe("with a plain C shm_open program", function()
-    it("a region C made opens, reads, writes, and outlives us", function()
+    it("a region C made opens, reads, writes, and outlives us #posix", function()
       if not have("cc") then pending("no C compiler") return end
       local bin = cbin()
       local name = H.name("c")
@@ -172,7 +172,7 @@ describe("interop", function()
       assert.is_false(H.shm_exists(name))
     end, { "posix" })
 
-    it("C opens a region winshm made and sees our bytes", function()
+    it("C opens a region winshm made and sees our bytes #posix", function()
       if not have("cc") then pending("no C compiler") return end
       local bin = cbin()
       local name = H.name("cr")
@@ -186,7 +186,7 @@ describe("interop", function()
       assert.is_false(H.shm_exists(name))
     end, { "posix" })
 
-    it("a foreign region nobody holds is never taken for a stale one", function()
+    it("a foreign region nobody holds is never taken for a stale one #posix", function()
       -- the sticky bit marks winshm's own regions; a foreign region whose
       -- maker died is never taken for a stale winshm region
       if not have("cc") then pending("no C compiler") return end

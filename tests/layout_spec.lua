@@ -212,7 +212,9 @@ describe("layouts", function()
       assert.matches("char name%[16%];  /%* offset 16 %*/", text)
       assert.matches("int16_t m%[2%]%[3%];  /%* offset 32 %*/", text)
       assert.matches("struct Vec3 pts%[4%];  /%* offset 44 %*/", text)
-      assert.matches("union union any;", text)
+      assert.matches("\n  union {  /%* size 4, align 4 %*/\n" ..
+        "    int32_t i;  /%* offset 0 %*/\n    float f;  /%* offset 0 %*/\n" ..
+        "  } any;  /%* offset 92 %*/\n", text)
       assert.matches("};$", text)
       assert.matches("size " .. shm.sizeof(s), text)
       assert.matches("^union {", tostring(shm.union { { "a", "int" } }))
@@ -239,7 +241,7 @@ describe("layouts", function()
     it("are RegionTooSmall when the region is smaller than the layout", function()
       local name = H.name("small")
       local k <close> = assert(shm.create(name, 16))
-      local l, e = shm.open(name, shm.struct { { "a", "u8", 4096 } })
+      local l, e = shm.open(name, shm.struct { { "a", "u8", 65536 } })
       assert.is_nil(l)
       assert.equal("RegionTooSmall", e.kind)
     end)
@@ -324,6 +326,22 @@ describe("layouts", function()
         err(shm.struct, { name = "B", abi = "win64", { "a", "int" } }), 1, true)
       assert.matches("name of a layout must be a string, got number",
         err(shm.struct, { name = 5, { "a", "int" } }), 1, true)
+    end)
+
+    it("take many fields, up to a limit", function()
+      local spec, one = {}, shm.struct { { "x", "u8" } }
+      for i = 1, 60000 do spec[i] = { "f" .. i, i % 2 == 0 and "u8" or one } end
+      local big = shm.struct(spec)
+      assert.equal(60000, shm.sizeof(big))
+      local k <close> = assert(shm.create(H.name("many"), big))
+      local v = k:get_mut()
+      v.f59999.x = 7
+      v.f60000 = 8
+      assert.equal(7, v.f59999.x)
+      assert.equal(8, shm.read(v).f60000)
+      spec[60001] = { "f60001", "u8" }
+      assert.matches("a layout may have at most 60000 fields, got 60001",
+        err(shm.struct, spec), 1, true)
     end)
 
     it("reject sizes that overflow", function()

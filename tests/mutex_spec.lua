@@ -96,7 +96,6 @@ describe("shm.mutex", function()
     local dt = system.monotime() - t0
     assert.is_true(dt >= 0.25, "returned after " .. dt .. " s")
     assert.is_true(dt < 10, "returned after " .. dt .. " s")
-    t0 = system.monotime()
     assert.same({ false, "timeout" }, { m:lock(0.5) })  -- rounds up to 1 ms
     go:set()
     assert.same({ true }, { m:lock(60000) })  -- the holder lets go
@@ -116,6 +115,22 @@ describe("shm.mutex", function()
     _, out = H.run(TRY, n)
     assert.equal("true\n", out)
     m:close()
+  end)
+
+  it("shares one mutex between two handles of one process", function()
+    local n = H.name("m")
+    local a, b = assert(shm.mutex(n)), assert(shm.mutex("Local\\" .. n))
+    assert.is_true(a:lock())
+    assert.is_true(b:lock(0))  -- the same owner locks again
+    a:close()  -- gives back a's lock only
+    local _, out = H.run(TRY, n)
+    assert.equal("false\ttimeout\n", out)
+    local other = assert(shm.mutex(H.name("m")))
+    assert.is_true(other:lock()); assert.is_true(other:unlock())
+    assert.is_true(b:unlock())
+    _, out = H.run(TRY, n)
+    assert.equal("true\n", out)
+    b:close(); other:close()
   end)
 
   it("gives back what it holds when closed, closed by <close> or collected", function()
@@ -227,12 +242,15 @@ describe("shm.mutex", function()
   end)
 
   it("takes several processes through 4 x 10000 increments exactly", function()
-    local n = H.name("count")
+    local n, gatename, ready = H.name("count"), H.name("gate"), H.name("ready")
     local r = assert(shm.create(n, 8))
     local worker = [[
       local shm = require "winshm"
       local r = assert(shm.open_existing(arg[1], 8))
       local m = assert(shm.mutex(arg[1] .. "_lock"))
+      local gate = assert(shm.mutex(arg[2]))
+      assert(shm.event(arg[3])):set()
+      gate:lock(); gate:unlock()  -- all start together
       for _ = 1, 10000 do
         m:lock()
         local v = string.unpack("<i8", r:read_bytes(0, 8))
@@ -241,14 +259,20 @@ describe("shm.mutex", function()
       end
       print("done")
     ]]
+    local gate, ev = assert(shm.mutex(gatename)), assert(shm.event(ready))
+    gate:lock()
     local hs = {}
-    for i = 1, 4 do hs[i] = H.spawn(worker, n) end
+    for i = 1, 4 do  -- one at a time: each is running before the next starts
+      hs[i] = H.spawn(worker, n, gatename, ready)
+      assert.is_true(ev:wait(60000))
+    end
+    gate:unlock()
     for i = 1, 4 do
-      local _, out = hs[i]:wait(300)
+      local _, out = hs[i]:wait(600)
       assert.equal("done\n", out)
     end
     assert.equal(40000, (string.unpack("<i8", r:read_bytes(0, 8))))
-    r:close()
+    r:close(); gate:close(); ev:close()
   end)
 
   -- The owner ends without unlocking: as Windows does with a mutex whose
@@ -302,6 +326,15 @@ describe("shm.mutex", function()
     assert.equal("EEXIST", err.code)
     assert.matches("another kind of object", tostring(err), 1, true)
     r:close()
+  end)
+
+  it("counts exactly in examples/counter.lua", function()
+    local cmd = H.quote(H.host) .. " " .. H.quote("examples/counter.lua") .. " 3 2000 2>&1"
+    if H.windows then cmd = '"' .. cmd .. '"' end
+    local p = assert(io.popen(cmd))
+    local out = p:read("a")
+    p:close()
+    assert.matches("3 workers x 2000 increments: mutex 6000, atomic 6000", out, 1, true)
   end)
 
   describe("#posix objects", function()

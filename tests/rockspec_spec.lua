@@ -28,7 +28,7 @@ local function assert_same_files(want, have, where)
   for _, f in ipairs(have) do h[f] = true end
   for _, f in ipairs(want) do if not h[f] then missing[#missing + 1] = f end end
   for _, f in ipairs(have) do if not w[f] then extra[#extra + 1] = f end end
-  assert(#missing == 0 and #extra == 0, ("winshm-scm-1.rockspec, %s: add {%s}, drop {%s}")
+  assert(#missing == 0 and #extra == 0, ("winshm-scm-1.rockspec, %s: add {%s}, drop {%s} (make rockspec)")
     :format(where, table.concat(missing, ", "), table.concat(extra, ", ")))
 end
 
@@ -54,7 +54,7 @@ describe("the rockspec #posix", function()
   it("is a builtin build for Lua 5.4", function()
     assert.equal("winshm", spec.package)
     assert.equal("builtin", spec.build.type)
-    assert.same({ "lua >= 5.4, < 5.5" }, spec.dependencies)
+    assert.same({ "lua >= 5.4, < 5.5", "lpeg" }, spec.dependencies)
   end)
 
   it("builds every portable and POSIX source on Unix", function()

@@ -59,7 +59,7 @@ io.write(table.concat(out, " "))
 
 describe("security", function()
   describe("permissions", function()
-    it("a region is created 0600 and another user cannot open it", function()
+    it("a region is created 0600 and another user cannot open it #posix", function()
       if not can_switch() then pending("needs root and setpriv") return end
       local name = H.name("perm")
       local l = assert(shm.create(name, 64))
@@ -72,7 +72,7 @@ describe("security", function()
       l:close()
     end, { "posix" })
 
-    it("mode 0644 lets another user read but not write", function()
+    it("mode 0644 lets another user read but not write #posix", function()
       if not can_switch() then pending("needs root and setpriv") return end
       local name = H.name("perm644")
       local l = assert(shm.create(name, 64, { mode = 0x1a4 }))
@@ -84,7 +84,7 @@ describe("security", function()
       l:close()
     end, { "posix" })
 
-    it("mode 0666 lets another user write", function()
+    it("mode 0666 lets another user write #posix", function()
       if not can_switch() then pending("needs root and setpriv") return end
       local name = H.name("perm666")
       local l = assert(shm.create(name, 64, { mode = 0x1b6 }))
@@ -96,7 +96,7 @@ describe("security", function()
       assert.is_false(H.shm_exists(name))
     end, { "posix" })
 
-    it("another user cannot remove a region it cannot write", function()
+    it("another user cannot remove a region it cannot write #posix", function()
       if not can_switch() then pending("needs root and setpriv") return end
       local name = H.name("permrm")
       local l = assert(shm.create(name, 64, { mode = 0x1a4 }))
@@ -111,7 +111,7 @@ describe("security", function()
       l:close()
     end, { "posix" })
 
-    it("a mutex is created 0600 and another user cannot open it", function()
+    it("a mutex is created 0600 and another user cannot open it #posix", function()
       if not shm.mutex then pending("shm.mutex is not in this build of winshm") return end
       if not can_switch() then pending("needs root and setpriv") return end
       local name = H.name("permmx")
@@ -128,7 +128,7 @@ describe("security", function()
       m:close()
     end, { "posix" })
 
-    it("an event is created 0600 and another user cannot open it", function()
+    it("an event is created 0600 and another user cannot open it #posix", function()
       if not shm.event then pending("shm.event is not in this build of winshm") return end
       if not can_switch() then pending("needs root and setpriv") return end
       local name = H.name("permev")
@@ -145,7 +145,7 @@ describe("security", function()
   end)
 
   describe("names", function()
-    it("cannot leave the shm namespace", function()
+    it("cannot leave the shm namespace #posix", function()
       local outside = os.tmpname()
       local base = outside:match("[^/]+$")
       local bad = { "..", ".", "../" .. base, "a/../../" .. base, "/" .. base,
@@ -164,7 +164,7 @@ describe("security", function()
       os.remove(outside)
     end, { "posix" })
 
-    it("a backslash or dots inside a name stay inside /dev/shm", function()
+    it("a backslash or dots inside a name stay inside /dev/shm #posix", function()
       for _, n in ipairs({ H.name("a\\b"), H.name("..x"), H.name("x..") }) do
         local l = assert(shm.create(n, 16))
         assert.is_true(H.shm_exists(n))
@@ -174,7 +174,7 @@ describe("security", function()
   end)
 
   describe("objects planted under a name", function()
-    it("a symlink is never followed", function()
+    it("a symlink is never followed #posix", function()
       local target = os.tmpname()
       local name = H.name("symlink")
       assert.is_true(os.execute(("ln -s %s /dev/shm/%s"):format(H.quote(target), name)))
@@ -190,7 +190,7 @@ describe("security", function()
       os.remove(target)
     end, { "posix" })
 
-    it("a FIFO under the name fails at once instead of hanging", function()
+    it("a FIFO under the name fails at once instead of hanging #posix", function()
       local name = H.name("fifo")
       assert.is_true(os.execute("mkfifo /dev/shm/" .. name))
       local script = os.tmpname()
@@ -211,7 +211,7 @@ end]])
                    "get_or_create=OpenMapping create=AlreadyExists ", out)
     end, { "posix" })
 
-    it("a directory under the name is an error, not a crash", function()
+    it("a directory under the name is an error, not a crash #posix", function()
       local name = H.name("dir")
       assert.is_true(os.execute("mkdir /dev/shm/" .. name))
       for _, f in ipairs({ "open", "open_existing", "get_or_create" }) do
@@ -222,7 +222,7 @@ end]])
       os.execute("rmdir /dev/shm/" .. name)
     end, { "posix" })
 
-    it("an empty file under the name is RegionTooSmall", function()
+    it("an empty file under the name is RegionTooSmall #posix", function()
       local name = H.name("empty")
       io.open("/dev/shm/" .. name, "w"):close()
       local l, err = shm.open(name, 0)

@@ -153,10 +153,11 @@ local function leftovers(prefix)
 end
 
 describe("stress", function()
-  it(("%d processes racing on three names for %d s: one creator per lifetime"):format(
+  it(("%d processes racing on three names for %d s: one creator per lifetime #posix"):format(
       PROCS, SECONDS), function()
     local prefix = H.name("race")
     local procs = {}
+    finally(function() for _, p in ipairs(procs) do p:kill("KILL") end end)
     for i = 1, PROCS do
       procs[i] = H.spawn(RACER, prefix, 1000 + i, SECONDS)
     end
@@ -195,11 +196,12 @@ describe("stress", function()
     end
   end, { "posix" })
 
-  it("processes killed at random points leave every name reusable", function()
+  it("processes killed at random points leave every name reusable #posix", function()
     local prefix = H.name("kill")
     local rounds = 3
     for round = 1, rounds do
       local victims = {}
+      finally(function() for _, v in ipairs(victims) do v:kill("KILL") end end)
       for i = 1, 6 do victims[i] = H.spawn(VICTIM, prefix, round * 100 + i) end
       -- wait until each runs, then kill them one by one at random moments
       for _, v in ipairs(victims) do
@@ -208,7 +210,7 @@ describe("stress", function()
           local s = f and f:read("a")
           if f then f:close() end
           return s and s:find("ready", 1, true)
-        end, 30), "a victim did not start")
+        end, 120), "a victim did not start")
       end
       for _, v in ipairs(victims) do
         H.sleep(math.random() * 0.3)
@@ -240,12 +242,13 @@ describe("stress", function()
       io.write("locked\n"); io.flush()
       while true do end
     ]], name)
+    finally(function() h:kill("KILL") end)
     assert.is_truthy(H.until_true(function()
       local f = io.open(h.out)
       local s = f and f:read("a")
       if f then f:close() end
       return s and s:find("locked", 1, true)
-    end, 30))
+    end, 120))
     local ok, why = m:lock(0)
     assert.is_false(ok)
     assert.equal("timeout", why)
@@ -262,7 +265,7 @@ describe("stress", function()
     m:close()
   end)
 
-  it("mutexes stay usable when lockers are killed at random points", function()
+  it("mutexes stay usable when lockers are killed at random points #posix", function()
     if not shm.mutex then
       pending("shm.mutex is not in this build of winshm")
       return
@@ -271,6 +274,7 @@ describe("stress", function()
     local m = assert(shm.mutex(prefix .. "_m"))
     for round = 1, 3 do
       local victims = {}
+      finally(function() for _, v in ipairs(victims) do v:kill("KILL") end end)
       for i = 1, 4 do victims[i] = H.spawn(VICTIM, prefix, round * 10 + i) end
       for _, v in ipairs(victims) do
         H.until_true(function()
@@ -278,7 +282,7 @@ describe("stress", function()
           local s = f and f:read("a")
           if f then f:close() end
           return s and s:find("ready", 1, true)
-        end, 30)
+        end, 120)
       end
       for _, v in ipairs(victims) do
         H.sleep(math.random() * 0.2)
@@ -291,5 +295,27 @@ describe("stress", function()
       m:unlock()
     end
     m:close()
+  end, { "posix" })
+
+  it("many handles on one region: winshm ls still lists it, each holder once", function()
+    local name = H.name("many")
+    local links = {}
+    for i = 1, 40 do links[i] = assert(shm.get_or_create(name, 4096)) end
+    local p = io.popen(("%s ls %s 2>&1"):format(H.quote(H.host), name))
+    local out = p:read("a")
+    local ok = p:close()
+    for _, l in ipairs(links) do l:close() end
+    assert.is_true(ok, out)
+    local row
+    for line in out:gmatch("[^\n]+") do
+      if line:match("%S+$") == name then row = line end
+    end
+    assert.is_truthy(row, out)
+    local pids, seen = row:match("live%s+(%S+)%s+%S+$"), {}
+    assert.is_truthy(pids, row)
+    for pid in pids:gmatch("%d+") do
+      assert.is_nil(seen[pid], "pid " .. pid .. " listed twice")
+      seen[pid] = true
+    end
   end, { "posix" })
 end)

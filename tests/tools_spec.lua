@@ -3,13 +3,21 @@
 local shm = require "winshm"
 local H = require "helper"
 
+-- A temporary file name (Windows' os.tmpname gives one without a folder).
+local function tmpname()
+  local path = os.tmpname()
+  if H.windows and not path:find("^%a:") then
+    path = os.getenv("TEMP") .. "\\" .. path:gsub("^[/\\]+", "")
+  end
+  return path
+end
+
 -- Run `winshm ARGS...`; returns exit code, stdout, stderr.
 local function cli(...)
-  local out, err = os.tmpname(), os.tmpname()
+  local out, err = tmpname(), tmpname()
   local args = { H.quote(H.host) }
   for _, a in ipairs({ ... }) do args[#args + 1] = H.quote(tostring(a)) end
   local cmd = table.concat(args, " ") .. " >" .. H.quote(out) .. " 2>" .. H.quote(err)
-  local _, _, code = os.execute(cmd)
   local function slurp(p)
     local f = assert(io.open(p, "rb"))
     local s = f:read("a")
@@ -17,11 +25,20 @@ local function cli(...)
     os.remove(p)
     return s
   end
-  return code, slurp(out), slurp(err)
+  if not H.windows then
+    local _, _, code = os.execute(cmd)
+    return code, slurp(out), slurp(err)
+  end
+  -- Windows' os.execute does not give the status: cmd.exe writes it
+  -- (!errorlevel!, delayed by /v:on); text output ends lines in CRLF.
+  local rc = tmpname()
+  os.execute('cmd /v:on /c "' .. cmd .. ' & echo !errorlevel!> ' .. H.quote(rc) .. '"')
+  local code = math.tointeger(tonumber(slurp(rc):match("%-?%d+")))
+  return code, (slurp(out):gsub("\r\n", "\n")), (slurp(err):gsub("\r\n", "\n"))
 end
 
 local function tmpfile(text)
-  local p = os.tmpname()
+  local p = tmpname()
   local f = assert(io.open(p, "wb"))
   f:write(text)
   f:close()
@@ -233,7 +250,7 @@ describe_cli("winshm dump", function()
     end)
 
     it("reports a bad layout file in one line", function()
-      local missing = os.tmpname()
+      local missing = tmpname()
       os.remove(missing)
       local code, _, err = cli("dump", name, "--layout", missing)
       assert.equal(1, code)
@@ -258,11 +275,13 @@ describe_cli("winshm dump", function()
     it("refuses a region smaller than the layout", function()
       local small = H.name("small")
       local l = assert(shm.create(small, 8))
-      local code, _, err = cli("dump", small, "--layout", layout_file)
+      local big = tmpfile('return require("winshm").struct{ { "b", "uint8_t", 100000 } }')
+      local code, _, err = cli("dump", small, "--layout", big)
       assert.equal(1, code)
       assert_oneline_error("dump", err)
       assert.matches("has " .. l:size() .. " bytes", err, 1, true)
       l:close()
+      os.remove(big)
     end)
   end)
 
@@ -302,7 +321,7 @@ describe_cli("winshm watch", function()
     local name = H.name("watchraw")
     local l = assert(shm.create(name, 16))
     l:write_bytes(0, "abc")
-    local code, out, err = cli("watch", name, "--count", "3", "--hz", "50")
+    local code, out, err = cli("watch", name, "--count", "3", "--hz", "50", "--length", "16")
     assert.equal("", err)
     assert.equal(0, code)
     -- nothing changed: the first refresh only, with every line
@@ -315,7 +334,7 @@ describe_cli("winshm watch", function()
   it("stops at Ctrl-C (SIGINT) with status 0 #posix", function()
     local name = H.name("watchint")
     local l = assert(shm.create(name, 16))
-    local out = os.tmpname()
+    local out = tmpname()
     local _, _, code = os.execute(("timeout --preserve-status -s INT 0.5 %s watch %s > %s 2>&1")
       :format(H.quote(H.host), H.quote(name), H.quote(out)))
     local f = assert(io.open(out))
@@ -385,7 +404,7 @@ describe_cli("winshm watch", function()
         l:write_bytes(0, "Z")
         l:close()
       ]]):format(name))
-      local out = os.tmpname()
+      local out = tmpname()
       local cmd = ("%s watch %s --count 30 --hz 30"):format(H.quote(H.host), H.quote(name))
       os.execute(("script -qec %s /dev/null > %s"):format(H.quote(cmd), H.quote(out)))
       assert.truthy(writer:wait())
@@ -580,5 +599,42 @@ describe("the tools' documentation", function()
     local out = p:read("a")
     assert.is_true(p:close())
     assert.equal("", out)
+  end)
+end)
+
+describe("winshm.tools.format", function()
+  local format = require "winshm.tools.format"
+
+  it("shows values as C would print them", function()
+    assert.equal("42", format.value(42, "int32_t"))
+    assert.equal("-5", format.value(-5, "int64_t"))
+    assert.equal("18446744073709551615", format.value(-1, "uint64_t"))
+    assert.equal("9223372036854775808", format.value(math.mininteger, "unsigned long long"))
+    assert.equal("0.1", format.value(0.1, "float"))       -- not 0.100000001
+    assert.equal("3.0", format.value(3.0, "double"))
+    assert.equal("nan", format.value(0 / 0, "double"))
+    assert.equal("-inf", format.value(-math.huge, "float"))
+    assert.equal("true", format.value(true, "bool"))
+  end)
+
+  it("quotes strings on one line", function()
+    assert.equal('"a\\"b\\\\c\\n\\t\\000\\027"', format.quote('a"b\\c\n\t\0\27'))
+    assert.equal('"Zoë"', format.quote("Zoë"))
+  end)
+
+  it("expands nested tables and arrays into paths", function()
+    local lines = format.fields({ a = 1, s = { x = 2, y = { 3, 4 } }, m = { { 5, 6 }, { 7, 8 } } })
+    local got = {}
+    for i, l in ipairs(lines) do got[i] = l[1] .. "=" .. l[2] end
+    assert.same({ "a=1", "m[1][1]=5", "m[1][2]=6", "m[2][1]=7", "m[2][2]=8",
+                  "s.x=2", "s.y[1]=3", "s.y[2]=4" }, got)
+  end)
+
+  it("makes hexdump -C lines, collapsing repeats", function()
+    local lines = format.hexdump(("\0"):rep(48) .. "AB", 16, true)
+    assert.same({ "00000010", "*", "00000040" }, { lines[1][1], lines[2][1], lines[3][1] })
+    assert.equal("00000040  41 42" .. (" "):rep(45) .. "|AB|", lines[3][2])
+    assert.equal(3, #lines)
+    assert.equal(4, #format.hexdump(("\0"):rep(48) .. "AB", 0, false))
   end)
 end)

@@ -65,6 +65,32 @@ describe("Win32 regions #windows", function()
     return false
   end
 
+  describe("winshm.exe", function()
+    it("has LPeg and re built in, and the Lua parts of winshm", function()
+      local ok, out = H.run([[
+        local lpeg, re = require "lpeg", require "re"
+        local words = re.compile("{%a+} (' ' {%a+})*")
+        io.write(lpeg.match(lpeg.C(lpeg.R("09")^1), "2026x"), " ",
+                 table.concat({ words:match("hello wide world") }, ","), " ",
+                 type(package.preload["winshm.cdef"]), " ",
+                 tostring(package.loaded.winshm ~= nil or require("winshm") ~= nil))
+      ]])
+      assert.is_true(ok, out)
+      assert.equal("2026 hello,wide,world function true", out)
+    end)
+
+    it("declares C structs with shm.cdef (LPeg inside the host)", function()
+      if not shm.cdef then pending("no shm.cdef in this build") return end
+      local ok, out = H.run([[
+        local shm = require "winshm"
+        local t = shm.cdef("typedef struct { long lap; wchar_t who[8]; } Car;")
+        io.write(shm.sizeof(t.Car), " ", shm.offsetof(t.Car, "who"))
+      ]])
+      assert.is_true(ok, out)
+      assert.equal("20 4", out)
+    end)
+  end)
+
   describe("names", function()
     it("passes Local\\ through: the same object as the bare name", function()
       local base = H.name("local")
@@ -191,6 +217,33 @@ describe("Win32 regions #windows", function()
       assert.is_false(exists(name))
     end)
 
+    it("vanishes when every holder is killed (TerminateProcess)", function()
+      local name = H.name("killed")
+      local holders = {}
+      for i = 1, 2 do
+        holders[i] = H.spawn([[
+          local shm = require "winshm"
+          local l = assert(shm.get_or_create(arg[1], 4096))
+          l:write_bytes(0, "alive")
+          while true do end  -- hold it until killed
+        ]], name, i)
+        assert.is_number(holders[i].pid)
+      end
+      local l = H.until_true(function() return shm.open(name, 5) end, 20)
+      assert.truthy(l, "no holder created " .. name)
+      assert.equal("alive", l:read_bytes(0, 5))
+      l:close()
+      for _, h in ipairs(holders) do assert.truthy(h:kill()) end
+      for _, h in ipairs(holders) do
+        local ok, out = h:wait(20)
+        assert.is_not_nil(ok, out)  -- ended (taskkill /F's exit code varies)
+      end
+      assert.is_false(exists(name))
+      l = assert(shm.create(name, 64))  -- the name is free, and it is new
+      assert.equal(("\0"):rep(5), l:read_bytes(0, 5))
+      l:close()
+    end)
+
     it("remove() succeeds on an existing name, which lives on while held", function()
       local name = H.name("rm")
       local l = assert(shm.create(name, 64))
@@ -280,7 +333,8 @@ describe("Win32 regions #windows", function()
       assert.equal(err.message, tostring(err))
       assert.matches(name, err.message, 1, true)
       assert.matches("(ENOENT)", err.message, 1, true)
-      _, err = shm.open_existing(name, 1)
+      l, err = shm.open_existing(name, 1)
+      assert.is_nil(l)
       assert.equal("ENOENT", err.code)
     end)
 
@@ -295,6 +349,27 @@ describe("Win32 regions #windows", function()
       a:close()
       -- the failed create kept no handle: the name is gone now
       assert.is_false(exists(name))
+    end)
+
+    it("a name held by a mutex is taken: one namespace for every kind", function()
+      if not shm.mutex then pending("no shm.mutex in this build") return end
+      local name = H.name("kind")
+      local m = assert(shm.mutex(name))
+      local l, err = shm.create(name, 64)
+      assert.is_nil(l)
+      assert.equal("AlreadyExists", err.kind)
+      assert.equal("EEXIST", err.code)
+      l, err = shm.get_or_create(name, 64)
+      assert.is_nil(l)
+      assert.equal("CreateMapping", err.kind)
+      assert.equal("EEXIST", err.code)
+      l, err = shm.open(name, 64)
+      assert.is_nil(l)
+      assert.equal("OpenMapping", err.kind)
+      assert.equal("EINVAL", err.code)
+      m:close()
+      l = assert(shm.create(name, 64))  -- free again with the mutex gone
+      l:close()
     end)
 
     it("size 0 cannot be created", function()
@@ -369,6 +444,8 @@ describe("Win32 regions #windows", function()
       r = assert(shm.open(name, 1, { size = PAGE }))
       r:close()
       l:close()
+      -- the failed opens kept no handle: the mapping went with ours
+      assert.is_false(exists(name))
     end)
 
     it("SizeTooLarge for sizes no system can give", function()
@@ -393,28 +470,43 @@ describe("Win32 regions #windows", function()
 
   describe("interop with a plain Win32 program", function()
     local rawmap = H.quote((os.getenv("WINSHM_WINBIN") or "build\\win64") .. "\\rawmap.exe")
+    -- struct record of tests/win/rawmap.c, declared for the Windows ABI
+    local RECORD = [[
+      local Record = shm.struct {
+        { "magic", "uint32_t" }, { "value", "int32_t" }, { "ratio", "double" },
+        { "text", "wchar_t", 16 }, { "answer", "uint32_t" }, { "reply", "wchar_t", 16 },
+        name = "record", abi = "windows" }
+    ]]
+
+    it("the record layout agrees with mingw-w64's struct", function()
+      local Record = load("local shm = ... " .. RECORD .. " return Record")(shm)
+      assert.equal(88, shm.sizeof(Record))
+      assert.equal(16, shm.offsetof(Record, "text"))
+      assert.equal(48, shm.offsetof(Record, "answer"))
+      assert.equal(52, shm.offsetof(Record, "reply"))
+    end)
 
     it("winshm.exe reads a mapping the program made, and answers", function()
       local name = "Local\\" .. H.name("raw")
       local srv = background(rawmap .. ' serve ' .. name)
-      local ok, out = H.run(UTF16 .. [[
+      local ok, out = H.run([[
         local shm = require "winshm"
+        ]] .. RECORD .. [[
         local l
         for _ = 1, 2000 do
-          l = shm.open_existing(arg[1], 100)
-          if l and string.unpack("<I4", l:read_bytes(0, 4)) == 0x4D485357 then break end
+          l = shm.open_existing(arg[1], Record)
+          if l and l:get().magic == 0x4D485357 then break end
           if l then l:close(); l = nil end
           local t = os.clock() + 0.01
           repeat until os.clock() >= t
         end
         assert(l, "no mapping from rawmap")
-        local magic, value, ratio = string.unpack("<I4i4d", l:read_bytes(0, 16))
-        local text = from16(l:read_bytes(16, 32))
-        io.write(("%08x %d %g %s %d"):format(magic, value, ratio, text, l:size()))
-        local small, err = shm.open(arg[1], 8192)
+        local v = l:get_mut()
+        io.write(("%08x %d %g %s %d"):format(v.magic, v.value, v.ratio, v.text, l:size()))
+        local _, err = shm.open(arg[1], 8192)
         io.write(" ", err.kind)
-        l:write_bytes(52, to16("merci \u{263A}"))
-        l:write_bytes(48, string.pack("<I4", 4242))
+        v.reply = "merci \u{263A}"
+        v.answer = 4242
         l:close()
       ]], name)
       assert.is_true(ok, out)
@@ -425,16 +517,21 @@ describe("Win32 regions #windows", function()
     end)
 
     it("the program reads a mapping winshm made, and answers", function()
+      local Record = load("local shm = ... " .. RECORD .. " return Record")(shm)
       local name = "Local\\" .. H.name("raw")
-      local l = assert(shm.create(name, 100))
-      l:write_bytes(16, to16("h\u{E9}llo w\u{F6}rld \u{263A}"))
-      l:write_bytes(0, string.pack("<I4i4d", 0x4D485357, -42, 3.5))
+      local l = assert(shm.create(name, Record, { size = 100 }))
+      local v = l:get_mut()
+      shm.write(v, { magic = 0x4D485357, value = -42, ratio = 3.5,
+                     text = "h\u{E9}llo w\u{F6}rld \u{263A}" })
+      -- the same UTF-16LE bytes as the C compiler's L"..." literal
+      assert.equal(to16("h\u{E9}llo w\u{F6}rld \u{263A}"), l:read_bytes(16, 28))
       local p = assert(io.popen('"' .. rawmap .. ' check ' .. name .. ' 2>&1"'))
       local out = p:read("a")
       local ok = p:close()
       assert.is_true(ok, out)
       assert.matches("magic 4d485357 value -42 ratio 3.5 text ok", out, 1, true)
-      assert.equal(4343, string.unpack("<I4", l:read_bytes(48, 4)))
+      assert.equal(4343, v.answer)
+      assert.equal("d'accord", v.reply)
       assert.equal("d'accord", from16(l:read_bytes(52, 32)))
       l:close()
     end)

@@ -314,7 +314,7 @@ function shm.atomic_cas(view, field, expected, new) end
 ---(one counter, odd while writing) or `{ check = "f" }` (re-read a counter).
 ---@class winshm.scheme
 ---@field begin? string
----@field ["end"]? string
+---@field ["end"] string?
 ---@field seq? string
 ---@field check? string
 

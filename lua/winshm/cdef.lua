@@ -19,6 +19,7 @@
 -- or "typedef constants" (a typedef name).
 --
 -- Errors raise "x.h:LINE:COLUMN: message" (name defaults to "cdef").
+local lpeg = require "lpeg"
 local G = require "winshm.cdef.grammar"
 local pre = require "winshm.cdef.pre"
 local B = require "winshm.cdef.build"
@@ -26,19 +27,21 @@ local T = require "winshm.cdef.types"
 
 local M = {}
 
--- Line and column (1-based, in bytes) of byte pos of s.
-local function where(s, pos)
-  local line, start = 1, 1
-  local i = 1
-  while true do
-    local a, b = s:find("\r?\n", i)
-    if not a then
-      a, b = s:find("\r", i, true)
+-- The start of every line of s (after \n, \r\n or \r, as the grammar).
+local linestarts = lpeg.Ct(lpeg.Cc(1) * (G.nl * lpeg.Cp() + 1)^0)
+
+-- A function: byte pos of s -> line, column (1-based, in bytes).
+local function locator(s)
+  local starts
+  return function(pos)
+    starts = starts or linestarts:match(s)
+    local lo, hi = 1, #starts -- the last start <= pos
+    while lo < hi do
+      local mid = (lo + hi + 1) // 2
+      if starts[mid] <= pos then lo = mid else hi = mid - 1 end
     end
-    if not a or a >= pos then break end
-    line, start, i = line + 1, b + 1, b + 1
+    return lo, pos - starts[lo] + 1
   end
-  return line, pos - start + 1
 end
 
 local abis = { native = true, windows = true, sysv = true }
@@ -81,7 +84,7 @@ function M.parse(source, opts, engine)
   local ctx = { engine = engine, abi = abi, abiopt = opts.abi, out = out,
                 constants = out.constants, macros = {}, order = {} }
   local b = B.new(ctx)
-  local notes = {}
+  local notes, where = {}, locator(source)
   function b.note(_, pos, msg)
     notes[#notes + 1] = { pos = pos, n = #notes, msg = msg }
   end
@@ -90,7 +93,7 @@ function M.parse(source, opts, engine)
   end
   local ok, err = pcall(function()
     local text = pre.run(source, b)
-    b:items(G.file(text))
+    b:items(G.file(text, b.macros))
     b:macros_to_constants()
   end)
   -- Notes in source order (the preprocessor pass notes first).
@@ -99,12 +102,12 @@ function M.parse(source, opts, engine)
     return x.n < y.n
   end)
   for i, n in ipairs(notes) do
-    local line, col = where(source, n.pos)
+    local line, col = where(n.pos)
     out.notes[i] = ("%s:%d:%d: %s"):format(chunk, line, col, n.msg)
   end
   if not ok then
     if G.iserror(err) then
-      local line, col = where(source, err.pos)
+      local line, col = where(err.pos)
       error(("%s:%d:%d: %s"):format(chunk, line, col, err.msg), 0)
     end
     local msg = tostring(err)

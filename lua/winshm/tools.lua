@@ -375,7 +375,7 @@ function cmds.watch(opts, pos)
     if tty then io.stdout:write(ESC .. "2J") end
     while not opts.count or n < opts.count do
       n = n + 1
-      local lines, note = read(false)
+      local lines, note = read(true)
       local diff = {}
       for _, l in ipairs(lines) do
         l.raw = raw

@@ -9,6 +9,7 @@ W="$ROOT\\build\\win64"
 LUADIR='Z:\usr\share\lua\5.4'
 export WINSHM_HOST="$W\\winshm.exe"
 export WINSHM_WINBIN="$W"
+export WINSHM_SPAWN="$W\\busted\\spawn.exe"
 export LUA_CPATH="$W\\?.dll;$W\\busted\\?.dll"
 export LUA_PATH=".\\tests\\?.lua;$LUADIR\\?.lua;$LUADIR\\?\\init.lua"
 unset LUA_INIT LUA_INIT_5_4

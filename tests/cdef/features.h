@@ -68,6 +68,7 @@ struct Arrays {
   char cast[(unsigned char)258];
   short picked[PICKED + HAVE_N];
   int hexoct[HEXV - 120 + OCTV - 14];
+  char aligns[_Alignof(struct Inner) + __alignof__(double) + _Alignof(char[3])];
 };
 
 struct Many { double x, y, z; char a, b[3], c; int *q, r; };
@@ -151,6 +152,16 @@ struct NestedAnon { int a; struct { int b; union { char c; long long d; }; }; in
 union UnionAnon { struct { char a; int b; }; struct { short c; double d; }; };
 struct Trailing { double d; struct { char x; }; };
 
+/* Macros standing for attributes, or for nothing. */
+#define PACKED __attribute__((packed))
+#define EXPORT
+#define ALIGN16 __attribute__((aligned(16)))
+#define PACKED_ALIGNED PACKED ALIGN16
+EXPORT struct PACKED MacroPacked { char c; int i; };
+struct MacroAfter { char c; int ALIGN16 x; } PACKED;
+struct MacroMember { char c; ALIGN16 int x; };
+struct PACKED_ALIGNED MacroBoth { char c; int x; };
+
 enum Small { S_A, S_B = 5, S_C };
 enum Neg { NEG_A = -5, NEG_B = 10 };
 enum Wide { W_A = 0, W_B = 0x80000000 };
@@ -164,6 +175,9 @@ typedef struct Fwd Fwd;
 struct UsesFwd { Fwd *next; struct Fwd *prev; };
 struct Fwd { int value; };
 struct UsesFwdLater { Fwd f; };
+
+typedef void (*callback_t)(int, const char *);
+struct Callbacks { char c; int (*fn)(void); callback_t cb; void (* const table[3])(int (*)(int)); };
 
 typedef unsigned int u32_t, *u32_p;
 typedef struct { u32_t a; u32_p b; } TypedefList;

@@ -1,7 +1,8 @@
 -- cdef.lua: fuzz driver for shm.cdef.  The input is C source (the seed
 -- corpus holds real SDK-style headers; libFuzzer mutates them).  cdef
 -- either refuses it with an error message or returns layouts that hold
--- together and can be viewed.
+-- together and can be viewed, scalar type names shm.struct takes, and
+-- the constants and notes tables (docs/cdef.md).
 local shm = require "winshm"
 if type(shm.cdef) ~= "function" then
   return "shm.cdef is not in this build of winshm"
@@ -35,7 +36,17 @@ return function(src)
     local ok, res = pcall(shm.cdef, src, { abi = abi })
     if ok then
       if type(res) ~= "table" then fuzz.fail("cdef returned " .. type(res)) end
-      for name, lay in pairs(res) do check(name, lay) end
+      for name, x in pairs(res) do
+        if name == "constants" or name == "notes" then
+          if type(x) ~= "table" then fuzz.fail(name .. " is not a table") end
+        elseif type(x) == "string" then
+          -- a scalar typedef or an enum: a type shm.struct takes
+          local ok2, err = pcall(shm.struct, { { "x", x } })
+          if not ok2 then fuzz.fail(("%s = %q is no field type: %s"):format(name, x, err)) end
+        else
+          check(name, x)
+        end
+      end
     elseif type(res) ~= "string" then
       fuzz.fail("error value is not a string: " .. type(res))
     end

@@ -1,16 +1,20 @@
--- winshm.cdef.build -- the meaning of parsed declarations: types, constants,
--- #pragma pack, and one shm.struct / shm.union spec per struct or union.
+-- winshm.cdef.build -- the meaning of parsed declarations: types, enums,
+-- typedefs, and one shm.struct / shm.union spec per struct or union.
+-- Expressions are in winshm.cdef.eval; #pragma pack, static_assert and
+-- macro constants in winshm.cdef.directives.
 --
 -- A type ('tinfo') is { base = scalar name | layout, kind = "scalar" |
 -- "struct" | "union", dims = { d1, ... } | nil }; an incomplete struct
 -- (declared, not yet defined) is { incomplete = "struct X", kind = ... },
 -- completed in place by its definition; void is { void = true }.
-local lpeg = require "lpeg"
 local G = require "winshm.cdef.grammar"
 local T = require "winshm.cdef.types"
 
 local B = {}
 B.__index = B
+for _, part in ipairs { "winshm.cdef.eval", "winshm.cdef.directives" } do
+  for k, f in pairs(require(part)) do B[k] = f end
+end
 
 local throw = G.throw
 local reserved = { constants = true, notes = true }
@@ -111,11 +115,11 @@ function B:typename(tn)
 end
 
 -- The alignment an attribute list asks for (0 = none) and 'packed'.
-local function flatten(list)
-  local out = {}
+local function flatten(list, out)
+  out = out or {}
   for _, a in ipairs(list) do
     if a.k == "attrs" then
-      table.move(a.list, 1, #a.list, #out + 1, out)
+      flatten(a.list, out)
     else
       out[#out + 1] = a
     end
@@ -311,6 +315,8 @@ function B:struct(n, tname, lead)
     self.tags[key] = t
     self:result(n.tag, layout, kind)
   end
+  for _, alias in ipairs(t.aliases or {}) do self:result(alias, layout) end
+  t.aliases = nil
   return t
 end
 
@@ -458,7 +464,10 @@ function B:typedef(m)
       throw(d.pos, ("conflicting types for typedef '%s'"):format(d.name))
     end
     self.typedefs[d.name] = dt
-    if not dt.dims and not dt.void and not dt.incomplete then
+    if dt.incomplete and not dt.dims then -- in the result once defined
+      dt.aliases = dt.aliases or {}
+      dt.aliases[#dt.aliases + 1] = d.name
+    elseif not dt.dims and not dt.void then
       self:result(d.name, dt.base)
     end
   end
@@ -468,184 +477,6 @@ function B:declaration(m)
   if m.typedef then return self:typedef(m) end
   local t = self:specs(m.specs, nil, #m.decls == 0)
   if #m.decls > 0 then self:variables(t, m, "variable") end
-end
-
--- ------------------------------------------------------- #pragma pack
-
-local C, Ct, Cp = lpeg.C, lpeg.Ct, lpeg.Cp
-local sp = G.sp
-local arg = sp * Cp() * C(G.name + lpeg.R "09"^1)
-local packargs = sp * "pack" * sp * "(" * Ct((arg * (sp * "," * arg)^0)^-1)
-                 * sp * ")" * sp * -1
-
-function B:pragma(m)
-  local word = lpeg.match(sp * C(G.name), m.text, 1, 0)
-  if word == "once" then return end
-  if word ~= "pack" then
-    self:note(m.pos, ("#pragma %s ignored"):format(m.text:gsub("^%s+", ""):gsub("%s+$", "")))
-    return
-  end
-  local args = lpeg.match(packargs, m.text, 1, 0)
-  if not args then throw(m.tpos, "malformed #pragma pack: expected pack(n), pack(push[, n]), pack(pop) or pack()") end
-  local push, pop, label, value
-  for i = 1, #args, 2 do
-    local at, a = m.tpos + args[i] - 1, args[i + 1]
-    if a:match("^%d") then
-      value = tonumber(a)
-      if not (value == 1 or value == 2 or value == 4 or value == 8 or value == 16) then
-        throw(at, ("#pragma pack(%s): alignment must be 1, 2, 4, 8 or 16"):format(a))
-      end
-    elseif i == 1 and a == "push" then push = true
-    elseif i == 1 and a == "pop" then pop = true
-    elseif i == 1 and a == "show" then
-      self:note(m.pos, "#pragma pack(show) ignored")
-      return
-    elseif i > 1 and (push or pop) and not label then label = a
-    else
-      throw(at, ("#pragma pack: unexpected '%s'"):format(a))
-    end
-  end
-  local stack = self.packstack
-  if push then
-    stack[#stack + 1] = { value = self.pack, label = label }
-  elseif pop then
-    local found = #stack
-    if label then
-      while found > 0 and stack[found].label ~= label do found = found - 1 end
-    end
-    if found == 0 then
-      self:note(m.pos, "#pragma pack(pop) without a matching push ignored")
-    else
-      self.pack = stack[found].value
-      for j = #stack, found, -1 do stack[j] = nil end
-    end
-  end
-  if value then self.pack = value
-  elseif not push and not pop then self.pack = 0 end
-end
-
--- -------------------------------------------------------- static_assert
-
-function B:static_assert(m)
-  local e, msg = G.static_assert(m.text, m.tpos)
-  if not e then
-    self:note(m.pos, "static_assert not checked (condition not understood)")
-    return
-  end
-  local ok, v = pcall(self.eval, self, e)
-  if not ok then
-    if not G.iserror(v) then error(v, 0) end
-    self:note(m.pos, "static_assert not checked: " .. v.msg)
-    return
-  end
-  if v == 0 then
-    throw(m.pos, "static assertion failed" .. (msg and ": " .. msg or ""))
-  end
-end
-
--- ------------------------------------------------------- expressions
-
-function B:ident(name, pos)
-  local v = self.values[name]
-  if v ~= nil then return v end
-  local m = self.macros[name]
-  if m and m.funclike then
-    throw(pos, ("function-like macro '%s' is not supported here"):format(name))
-  elseif m and not m.body then
-    throw(pos, ("macro '%s' has no value"):format(name))
-  elseif m then
-    if m.busy then throw(pos, ("macro '%s' refers to itself"):format(name)) end
-    m.ast = m.ast or G.expr(m.body, m.bodypos, "the value of macro '" .. name .. "'")
-    m.busy = true
-    local ok, r = pcall(self.eval, self, m.ast)
-    m.busy = nil
-    if not ok then error(r, 0) end
-    return r
-  end
-  if self.pp then return 0 end
-  throw(pos, ("unknown constant '%s'"):format(name))
-end
-
-local function cdiv(a, b)
-  local q = a // b
-  if q < 0 and q * b ~= a then q = q + 1 end
-  return q
-end
-
-local binops = {
-  ["+"] = function(a, b) return a + b end,
-  ["-"] = function(a, b) return a - b end,
-  ["*"] = function(a, b) return a * b end,
-  ["/"] = cdiv,
-  ["%"] = function(a, b) return a - cdiv(a, b) * b end,
-  ["<<"] = function(a, b) return a << b end,
-  [">>"] = function(a, b) return a >> b | (a < 0 and b > 0 and ~(-1 >> b) or 0) end,
-  ["<"] = function(a, b) return a < b and 1 or 0 end,
-  [">"] = function(a, b) return a > b and 1 or 0 end,
-  ["<="] = function(a, b) return a <= b and 1 or 0 end,
-  [">="] = function(a, b) return a >= b and 1 or 0 end,
-  ["=="] = function(a, b) return a == b and 1 or 0 end,
-  ["!="] = function(a, b) return a ~= b and 1 or 0 end,
-  ["&"] = function(a, b) return a & b end,
-  ["^"] = function(a, b) return a ~ b end,
-  ["|"] = function(a, b) return a | b end,
-}
-
-function B:cast(t, v, pos)
-  if t.kind ~= "scalar" or t.dims or not T.integer(t.base) then
-    throw(pos, "only casts to integer types are supported")
-  end
-  local bits = 8 * T.size(t.base, self.abi)
-  if bits == 64 then return v end
-  v = v & ((1 << bits) - 1)
-  if not T.unsigned(t.base) and v >= 1 << (bits - 1) then v = v - (1 << bits) end
-  return v
-end
-
-function B:eval(e)
-  local op = e.op
-  if op == "num" then return e.value
-  elseif op == "id" then return self:ident(e.name, e.pos)
-  elseif op == "defined" then
-    if not self.pp then throw(e.pos, "'defined' is only allowed in #if") end
-    return self.macros[e.name] and 1 or 0
-  elseif op == "sizeof" or op == "offsetof" then
-    if self.pp then throw(e.pos, op .. " is not allowed in #if") end
-    local t = self:typename(e.type)
-    if op == "sizeof" then return self:sizeof(t, e.pos) end
-    if t.kind == "scalar" or t.dims or t.incomplete then
-      throw(e.type.pos, "offsetof needs a struct or union type")
-    end
-    local ok, v = pcall(self.engine.offsetof, t.base, e.path)
-    if not ok then throw(e.pos, tostring(v)) end
-    return v
-  elseif op == "cast" then
-    return self:cast(self:typename(e.type), self:eval(e.a), e.pos)
-  elseif op == "?" then
-    return self:eval(self:eval(e.c) ~= 0 and e.a or e.b)
-  elseif op == "u-" then return -self:eval(e.a)
-  elseif op == "u+" then return self:eval(e.a)
-  elseif op == "u~" then return ~self:eval(e.a)
-  elseif op == "u!" then return self:eval(e.a) == 0 and 1 or 0
-  elseif op == "&&" then
-    return (self:eval(e.a) ~= 0 and self:eval(e.b) ~= 0) and 1 or 0
-  elseif op == "||" then
-    return (self:eval(e.a) ~= 0 or self:eval(e.b) ~= 0) and 1 or 0
-  end
-  local a, b = self:eval(e.a), self:eval(e.b)
-  if (op == "/" or op == "%") and b == 0 then throw(e.pos, "division by zero") end
-  if (op == "<<" or op == ">>") and (b < 0 or b > 63) then
-    throw(e.pos, ("shift count %d is out of range"):format(b))
-  end
-  return binops[op](a, b)
-end
-
-function B:eval_pp(e)
-  self.pp = true
-  local ok, v = pcall(self.eval, self, e)
-  self.pp = nil
-  if not ok then error(v, 0) end
-  return v
 end
 
 -- ---------------------------------------------------------- the file
@@ -659,28 +490,6 @@ function B:items(list)
       self:typedef { specs = m.type.specs, decls = { { name = m.name, pos = m.pos,
         pointer = m.type.pointer, dims = m.type.dims } } }
     else self:declaration(m)
-    end
-  end
-end
-
--- The macros that are constants: integers, or strings.
-function B:macros_to_constants()
-  for _, name in ipairs(self.order) do
-    local m = self.macros[name]
-    if m and m.body and self.constants[name] == nil then
-      local s = lpeg.match(G.String * sp * -1, m.body, 1, 0)
-      if s then
-        self.constants[name] = s
-      else
-        local ok, v = pcall(self.ident, self, name, m.pos)
-        if ok then
-          self.constants[name] = v
-        elseif G.iserror(v) then
-          self:note(m.pos, ("macro '%s' is not a constant: %s"):format(name, v.msg))
-        else
-          error(v, 0)
-        end
-      end
     end
   end
 end

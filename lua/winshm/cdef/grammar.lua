@@ -44,6 +44,7 @@ local tokpat = C(name + R "09" * idchar^0 + P "::" + P "<<" + P ">>" + 1)
 local function describe(s, i)
   local t = lpeg.match(sp * tokpat, s, i)
   if t == nil then return "end of input" end
+  if t:find("^[%c\128-\255]") then return ("byte 0x%02X"):format(t:byte()) end
   return "'" .. t .. "'"
 end
 
@@ -71,7 +72,8 @@ for w in ([[struct union enum class typedef sizeof const volatile static extern
   char16_t char32_t __int8 __int16 __int32 __int64 inline register restrict
   __restrict constexpr mutable alignas _Alignas __attribute__ __declspec
   _Static_assert static_assert namespace template using public private
-  protected virtual operator friend typename offsetof defined]]):gmatch("%S+") do
+  protected virtual operator friend typename offsetof defined alignof _Alignof
+  __alignof__ __alignof]]):gmatch("%S+") do
   keywords[w] = true
 end
 
@@ -182,6 +184,27 @@ local Storage = C(kw "static" + kw "extern" + kw "inline" + kw "register"
 local Balanced = P { "(" * ((1 - S "()") + V(1))^0 * ")" }
 local Brackets = P { "[" * ((1 - S "[]") + V(1))^0 * "]" }
 
+-- An object-like macro that stands for nothing or for attributes
+-- ('#define PACKED __attribute__((packed))'), where attributes may stand.
+local macros, pattrs = {}, nil
+local MacroAttr = sp * Cmt(C(name) * Carg(1), function(s, i, w, off)
+  local m = macros[w]
+  if not m or keywords[w] then return false end
+  if m.funclike then
+    if lpeg.match(sp * "(", s, i) then
+      G.throw(i - #w + off, ("function-like macro '%s' is not supported here"):format(w))
+    end
+    return false
+  end
+  if m.body == nil then return i end
+  if m.attrs == nil then
+    m.attrs = false -- while parsing its body: a macro naming itself is no attribute
+    m.attrs = lpeg.match(pattrs, m.body, 1, m.bodypos - 1) or false
+  end
+  if m.attrs then return i, { k = "attrs", list = m.attrs } end
+  return false
+end)
+
 local grammar = {
   "File",
   File = Ct(V "Item"^0) * sp * expect(-P(1), "a declaration"),
@@ -190,7 +213,7 @@ local grammar = {
        + V "Declaration" + tok ";",
 
   Pragma = node("pragma", tok "#" * hs^0 * "pragma" * -idchar
-                * Cg(Pos, "tpos") * Cg(C((1 - nl)^0), "text")),
+                * Cg(Pos, "tpos") * Cg(C((comment + P "\\" * nl + (1 - nl))^0), "text")),
   StaticAssert = node("static_assert",
     (kw "static_assert" + kw "_Static_assert") * sp * #P "("
     * Cg(Pos, "tpos") * Cg(C(Balanced), "text") * expect(tok ";", "';'")),
@@ -244,16 +267,22 @@ local grammar = {
   Enumerator = node("enumerator", Cg(Word, "name")
     * (tok "=" * Cg(expect(V "Expr", "an expression"), "value"))^-1),
 
-  Declarator = node("declarator",
-    Cg(Ct((tok "*" * Qual^0 * Cc(true))^0) / function(t) return #t end, "pointer")
+  Declarator = node("declarator", V "FnPointer" + V "Plain"),
+  -- A pointer to a function: a pointer like any other.
+  FnPointer = tok "(" * Cg(Ct(V "Attr"^0), "pre") * tok "*" * Qual^0
+    * Cg(Cc(1), "pointer") * Cg(expect(Word, "a name"), "name") * Cg(V "Dims", "dims")
+    * expect(tok ")", "')'") * expect(sp * Balanced, "a parameter list")
+    * Cg(Ct(V "Attr"^0), "attrs")
+    * (tok "=" * Cg(expect(V "Expr", "an expression"), "init"))^-1,
+  Plain = Cg(Ct((tok "*" * Qual^0 * Cc(true))^0) / function(t) return #t end, "pointer")
     * reject(P "&", "references are not supported")
     * Cg(Ct(V "Attr"^0), "pre")
-    * reject(P "(", "function declarations and function pointers are not supported")
+    * reject(P "(", "function declarations are not supported")
     * Cg(Word, "name") * Cg(V "Dims", "dims") * Cg(Ct(V "Attr"^0), "attrs")
     * reject(P "(", "function declarations are not supported")
     * reject(P ":", "bit-fields are not supported")
     * reject(P "=" * sp * "{", "aggregate initializers are not supported")
-    * (tok "=" * Cg(expect(V "Expr", "an expression"), "init"))^-1),
+    * (tok "=" * Cg(expect(V "Expr", "an expression"), "init"))^-1,
   Dims = Ct((sp * Ct(Cg(Pos, "pos") * "[" * Cg(V "Expr", "expr")^-1)
              * expect(tok "]", "']'"))^0),
 
@@ -270,7 +299,8 @@ local grammar = {
          * Cg(Ct(V "TypeName" * #tok ")"), "type")^-1 * Cg(Ct(V "Expr"), "args")^-1
          * expect(tok ")", "')'"))
        + sp * "[[" * Brackets^0 * (1 - P "]]")^0 * "]]"
-         * Cc { k = "attrs", list = {} },
+         * Cc { k = "attrs", list = {} }
+       + MacroAttr,
   AttrItem = node("attr", Cg(Word + kw "const" * Cc "const", "name")
     * (tok "(" * (Cg(Ct(V "Expr" * (tok "," * V "Expr")^0), "args") * #tok ")"
                   + (Balanced + (1 - P ")"))^0)
@@ -300,6 +330,10 @@ local grammar = {
           + tok "(" * now(expect(V "Expr", "an expression")) * expect(tok ")", "')'")
           + node("sizeof", Cg(Cc "sizeof", "op") * kw "sizeof" * expect(tok "(", "'(' (sizeof takes a type)")
                  * Cg(expect(V "TypeName", "a type name"), "type") * expect(tok ")", "')'"))
+          + node("alignof", Cg(Cc "alignof", "op")
+                 * (kw "alignof" + kw "_Alignof" + kw "__alignof__" + kw "__alignof")
+                 * expect(tok "(", "'('") * Cg(expect(V "TypeName", "a type name"), "type")
+                 * expect(tok ")", "')'"))
           + node("offsetof", Cg(Cc "offsetof", "op") * kw "offsetof" * expect(tok "(", "'('")
                  * Cg(expect(V "TypeName", "a type name"), "type") * expect(tok ",", "','")
                  * Cg(Ct(expect(Word, "a member name") * (tok "." * expect(Word, "a member name"))^0)
@@ -314,14 +348,22 @@ local grammar = {
 }
 
 local pfile = P(grammar)
+grammar[1] = "AttrList"
+grammar.AttrList = Ct(V "Attr"^1) * sp * -P(1)
+pattrs = P(grammar)
+grammar.AttrList = nil
 grammar[1] = "Expr"
 local pexpr = P(grammar) * sp * Cp()
 grammar[1] = "TypeName"
 local ptype = P(grammar) * sp * Cp()
 
--- The items of a preprocessed source.
-function G.file(text)
-  return lpeg.match(pfile, text, 1, 0)
+-- The items of a preprocessed source, given its macros.
+function G.file(text, defined)
+  macros = defined
+  local ok, items = pcall(lpeg.match, pfile, text, 1, 0)
+  macros = {}
+  if not ok then error(items, 0) end
+  return items
 end
 
 -- One whole constant expression: text starts at byte pos of the source.
@@ -345,6 +387,12 @@ function G.static_assert(text, pos)
   local ok, e, msg = pcall(lpeg.match, psa, text, 1, pos - 1)
   if ok and e then return e, msg end
   return nil
+end
+
+-- Attributes alone (a macro standing for attributes), or nil.
+function G.attributes(text, pos)
+  local ok, a = pcall(lpeg.match, pattrs, text, 1, pos - 1)
+  return ok and a or nil
 end
 
 -- A type name alone (a macro used as a type).

@@ -89,6 +89,10 @@ T.predefined = {
   uint32_t = "uint32_t", uint64_t = "uint64_t", size_t = "uint64_t",
   ssize_t = "int64_t", ptrdiff_t = "int64_t", intptr_t = "int64_t",
   uintptr_t = "uint64_t",
+  -- the short names shm.struct takes
+  i8 = "int8_t", i16 = "int16_t", i32 = "int32_t", i64 = "int64_t",
+  u8 = "uint8_t", u16 = "uint16_t", u32 = "uint32_t", u64 = "uint64_t",
+  f32 = "float", f64 = "double",
   -- windows.h
   BYTE = "uint8_t", BOOLEAN = "uint8_t", CHAR = "char", UCHAR = "uint8_t",
   WCHAR = "char16_t", WORD = "uint16_t", SHORT = "int16_t",

@@ -21,10 +21,23 @@ end
 
 local float4 = { float = true, f32 = true }
 
+-- A 64-bit integer read as negative (two's complement) shown unsigned.
+local function unsigned(v)
+  local q = (v >> 1) // 5        -- v // 10, unsigned
+  return tostring(q) .. tostring(v - q * 10)
+end
+
+local function isunsigned(tname)
+  return type(tname) == "string" and (tname:match("^u") or tname:match("^unsigned")) ~= nil
+end
+
 -- One scalar as text; 'tname' is its C type name when known.
 function M.value(v, tname)
   local t = type(v)
   if t == "string" then return M.quote(v) end
+  if math.type(v) == "integer" and v < 0 and isunsigned(tname) then
+    return unsigned(v)
+  end
   if math.type(v) == "float" then
     if v ~= v then return "nan" end
     if v == math.huge then return "inf" end

@@ -1,0 +1,33 @@
+-- cg.lua OP N: one benchmark loop, N operations, for valgrind's callgrind
+-- (bench.lua runs it twice, with N and 2N, and divides the difference).
+-- The loops are bench.lua's.
+local shm = require "winshm"
+local floor = require "bench_floor"
+local op, n = arg[1], tonumber(arg[2])
+
+local Vec3 = shm.struct { name = "Vec3", { "x", "double" }, { "y", "double" },
+                          { "z", "double" } }
+local Bench = shm.struct { name = "Bench",
+  { "u32", "uint32_t" }, { "f64", "double" }, { "pos", Vec3 },
+  { "arr", "uint32_t", 64 }, { "str", "char", 32 }, { "turn", "uint32_t" },
+}
+local link <close> = assert(shm.create(("winshm_cg_%s_%d_%d"):format(op, n,
+  math.random(1e9)), Bench))
+local v = link:get_mut()
+local arr = v.arr
+local f = floor.new()
+
+local loops = {
+  floor_read = function() local s = 0 for _ = 1, n do s = s + f.x end return s end,
+  floor_write = function() for i = 1, n do f.x = i & 0xffff end end,
+  floor_array = function()
+    local s = 0 for i = 1, n do s = s + f.x + (i & 63) end return s
+  end,
+  read = function() local s = 0 for _ = 1, n do s = s + v.u32 end return s end,
+  write = function() for i = 1, n do v.u32 = i & 0xffff end end,
+  nested = function() local s = 0 for _ = 1, n do s = s + v.pos.x end return s end,
+  array = function()
+    local s = 0 for i = 1, n do s = s + arr[(i & 63) + 1] end return s
+  end,
+}
+assert(loops[op], "unknown loop")()
