@@ -99,7 +99,8 @@ lua_Integer wshm_layoutsize (lua_State *L, int idx) {
 const char *wshm_layoutlabel (lua_State *L, const wshm_layout *lay) {
   if (lay->name != NULL)
     return lua_pushfstring(L, "layout '%s'", lay->name);
-  return lua_pushstring(L, lay->isunion ? "anonymous union" : "anonymous struct");
+  return lua_pushstring(L, lay->isunion ? "anonymous union"
+                                        : "anonymous struct");
 }
 
 /* ------------------------------------------------------- compiling */
@@ -151,7 +152,8 @@ static lua_Integer optint (compiler *c, int t, const char *key,
     if (lua_type(L, -1) != LUA_TNUMBER || !isnum || n < lo) {
       const char *v = showvalue(L, -1);
       if (i > 0)
-        fielderror(c, i, lua_pushfstring(L, "%s must be %s, got ", key, what), v);
+        fielderror(c, i, lua_pushfstring(L, "%s must be %s, got ", key, what),
+                   v);
       luaL_error(L, "%s of %s must be %s, got %s", key, c->label, what, v);
     }
   }
@@ -196,7 +198,8 @@ static void gettype (compiler *c, int i, wshm_field *f) {
     f->lay = sub;
     f->esize = sub->size;
     f->align = sub->align;
-    f->tname = sub->name != NULL ? sub->name : sub->isunion ? "union" : "struct";
+    f->tname = sub->name != NULL ? sub->name
+             : sub->isunion ? "union" : "struct";
     f->sub = (int)lua_rawlen(L, c->nested) + 1;
     lua_pushvalue(L, -1);
     lua_rawseti(L, c->nested, f->sub);
@@ -376,6 +379,7 @@ static void finish (compiler *c, uint64_t end) {
 static int newlayout (lua_State *L, int isunion) {
   compiler c;
   lua_Integer n;
+  size_t bytes;
   uint64_t cur = 0, end = 0;
   int i;
   luaL_checktype(L, 1, LUA_TTABLE);
@@ -385,9 +389,10 @@ static int newlayout (lua_State *L, int isunion) {
     luaL_error(L, "a layout may have at most %d fields, got %I",
                WSHM_MAXFIELDS, n);
   c.L = L;
-  c.lay = (wshm_layout *)lua_newuserdatauv(L, sizeof(wshm_layout)
-            + (size_t)(n > 0 ? n - 1 : 0) * sizeof(wshm_field), 4);
-  memset(c.lay, 0, sizeof(wshm_layout) + (size_t)(n > 0 ? n - 1 : 0) * sizeof(wshm_field));
+  bytes = sizeof(wshm_layout)
+          + (size_t)(n > 0 ? n - 1 : 0) * sizeof(wshm_field);
+  c.lay = (wshm_layout *)lua_newuserdatauv(L, bytes, 4);
+  memset(c.lay, 0, bytes);
   luaL_setmetatable(L, WSHM_LAYOUT);
   c.ud = lua_gettop(L);
   lua_createtable(L, (int)n, (int)n);

@@ -155,7 +155,9 @@ static inline void wshm_pushitem (lua_State *L, const wshm_field *f,
     case WC_I8: { int8_t v; memcpy(&v, p, 1); lua_pushinteger(L, v); break; }
     case WC_I16: { int16_t v; memcpy(&v, p, 2); lua_pushinteger(L, v); break; }
     case WC_I32: { int32_t v; memcpy(&v, p, 4); lua_pushinteger(L, v); break; }
-    case WC_I64: { int64_t v; memcpy(&v, p, 8); lua_pushinteger(L, (lua_Integer)v); break; }
+    case WC_I64: {
+      int64_t v; memcpy(&v, p, 8); lua_pushinteger(L, (lua_Integer)v); break;
+    }
     case WC_U8: lua_pushinteger(L, *p); break;
     case WC_U16: { uint16_t v; memcpy(&v, p, 2); lua_pushinteger(L, v); break; }
     case WC_U32: { uint32_t v; memcpy(&v, p, 4); lua_pushinteger(L, v); break; }
