@@ -3,6 +3,9 @@
 -- overrides it) and hand-written tricky ones, declared both through
 -- shm.struct/shm.union and as C, checked by _Static_asserts compiled with gcc
 -- (abi = "sysv" and "native") and x86_64-w64-mingw32-gcc (abi = "windows").
+-- What shm.offsetof, shm.sizeof, shm.alignof, shm.fields and tostring say
+-- is checked; so is shm.cdef reading the same C, and (make
+-- test-compiler-windows) the Windows build's native ABI, under Wine.
 local H = require "helper"
 package.path = "./tests/compiler/?.lua;" .. package.path
 local G = require "gen"
