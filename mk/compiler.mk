@@ -2,8 +2,9 @@
 #
 #   make test-compiler          only the compiler and values specs (they
 #                               also run in test-native)
-#   make test-compiler-windows  the Windows build's native layouts against
-#                               mingw-w64 gcc (winshm.exe under Wine)
+#   make test-compiler-windows  the Windows build against mingw-w64 gcc:
+#                               its native layouts, and values exchanged
+#                               with a Win32 program (under Wine)
 # WINSHM_TEST_SEED=n changes the random layouts.
 .PHONY: test-compiler test-compiler-windows
 test-compiler: all
@@ -12,6 +13,6 @@ test-compiler: all
 # (No spaces in --filter: busted --lua re-runs itself without quoting.)
 test-compiler-windows: all windows
 	$(BUSTED_ENV) WINSHM_WINEXE=$(B)/win64/winshm.exe busted --lua=$(LUA) \
-	  --filter=Windows.build.s.native tests/compiler_spec.lua
+	  --filter=under.Wine tests/compiler_spec.lua tests/values_spec.lua
 
 TESTS += test-compiler-windows

@@ -3,6 +3,9 @@
 -- overrides it) and hand-written tricky ones, declared both through
 -- shm.struct/shm.union and as C, checked by _Static_asserts compiled with gcc
 -- (abi = "sysv" and "native") and x86_64-w64-mingw32-gcc (abi = "windows").
+-- What shm.offsetof, shm.sizeof, shm.alignof, shm.fields and tostring say
+-- is checked; so is shm.cdef reading the same C, and (make
+-- test-compiler-windows) the Windows build's native ABI, under Wine.
 local H = require "helper"
 package.path = "./tests/compiler/?.lua;" .. package.path
 local G = require "gen"
@@ -138,22 +141,11 @@ describe("layouts agree with the C compiler", function()
     end)
   end
 
-  it("the Windows build's native ABI agrees with mingw-w64 gcc", function()
-    -- make test-compiler-windows names the exe it built: then it must be there
-    local exe = os.getenv("WINSHM_WINEXE") or "build/win64/winshm.exe"
-    local f = io.open(exe, "rb")
-    if f then f:close() end
-    if H.windows then return pending("runs from the Linux side") end
-    assert(f or not os.getenv("WINSHM_WINEXE"), exe .. " is missing")
-    if not f then return pending(exe .. " is not built (make windows)") end
-    if not (C.have("wine") and C.have(C.for_abi.windows)) then
-      return pending("wine and x86_64-w64-mingw32-gcc are needed")
-    end
-    local env = 'WINEPREFIX="$(pwd)/build/wineprefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" '
-      .. "DISPLAY= WAYLAND_DISPLAY="
-
+  it("the Windows build's native ABI agrees with mingw-w64 gcc, under Wine", function()
+    local exe, why = C.winexe()
+    if not exe then return pending(why) end
     local ok, src, err = C.sh3(("%s wine %s tests/compiler/emit.lua %d 150 Wn < /dev/null")
-      :format(env, exe, SEED + 99))
+      :format(C.wine_env, exe, SEED + 99))
     assert(ok and src:find("_Static_assert", 1, true), "emit.lua under Wine failed:\n" .. err:sub(1, 3000))
     src = src:gsub("\r\n", "\n")
     local bad, out = failed_checks(C.for_abi.windows, src)

@@ -78,3 +78,23 @@ describe("field values agree with a C program #posix", function()
     end
   end)
 end)
+
+describe("field values agree with a Win32 C program #posix", function()
+  it("both ways, winshm.exe and a mingw-w64 program, under Wine", function()
+    local exe, why = C.winexe()
+    if not exe then return pending(why) end
+    -- the program comes from the Windows build's own layouts (native: Windows)
+    local ok, src, err = C.sh3(("%s wine %s tests/compiler/winvalues.lua emit %d %d < /dev/null")
+      :format(C.wine_env, exe, SEED, RANDOM))
+    assert(ok and src:find("int main", 1, true), "winvalues.lua emit failed:\n" .. err:sub(1, 3000))
+    local prog = os.tmpname() .. ".exe"
+    local built, out = C.compile(C.for_abi.windows, src:gsub("\r\n", "\n"), "-O0 -o " .. C.quote(prog))
+    assert(built, "mingw-w64 gcc did not compile the value program:\n" .. out:sub(1, 3000))
+    local winprog = "Z:" .. prog:gsub("/", "\\")
+    ok, out = C.sh(("%s wine %s tests/compiler/winvalues.lua run %d %d %s < /dev/null")
+      :format(C.wine_env, exe, SEED, RANDOM, C.quote(winprog)))
+    os.remove(prog)
+    os.remove(prog:sub(1, -5))
+    assert(ok, out)
+  end)
+end)

@@ -35,6 +35,25 @@ function C.sh3(cmd)
   return ok == true, out, e
 end
 
+-- The environment for wine: the build's own prefix, quiet, no display.
+C.wine_env = 'WINEPREFIX="$(pwd)/build/wineprefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" '
+  .. "DISPLAY= WAYLAND_DISPLAY="
+
+-- The Windows host to run under Wine, or nil and why not.  It is the one
+-- WINSHM_WINEXE names: `make test-compiler-windows` builds it first and
+-- sets it (a winshm.exe lying around may be older than the sources).
+function C.winexe()
+  if package.config:sub(1, 1) == "\\" then return nil, "runs from the Linux side" end
+  local exe = os.getenv("WINSHM_WINEXE")
+  if not exe then return nil, "runs in make test-compiler-windows" end
+  local f = assert(io.open(exe, "rb"), exe .. " is missing")
+  f:close()
+  if not (C.have("wine") and C.have(C.for_abi.windows)) then
+    return nil, "wine and " .. C.for_abi.windows .. " are needed"
+  end
+  return exe
+end
+
 local function write(path, s)
   local f = assert(io.open(path, "wb"))
   f:write(s)

@@ -1,22 +1,22 @@
 -- gen.lua -- random layouts for the differential tests against C compilers.
 --
 -- A layout is first generated as a plain description (a "node"):
---   { kind = "struct" | "union", name = "S12", abi = "sysv",
+--   { kind = "struct" | "union", name = "S12", abi = "sysv" | "windows" | nil,
 --     fields = { { name = "f1", type = "u8" | node, count = nil | n | {d1, ...},
---                  gap = nil | k }, ... },
+--                  gap = nil | k, skew = nil | s }, ... },
 --     pack = nil | n, align = nil | n, extra = nil | k }
--- Then gen.build turns a node into a winshm layout (keeping the numbers it
--- used for `offset` and `size`), gen.lua_source prints it as Lua (for failure
--- reports), and gen.c_types / gen.c_asserts print the same declarations as C
+-- Then G.build turns a node into a winshm layout (keeping the numbers it
+-- used for `offset` and `size`), G.lua_source prints it as Lua (for failure
+-- reports), and G.c_types / G.c_asserts print the same declarations as C
 -- with _Static_asserts holding winshm's numbers.
 --
 -- `gap = k` on a field means: place it with `offset =` k alignments past
 -- where it would naturally go; the C side gets a char array of that many
 -- bytes in front of the member.  `skew = s` adds s modulo the alignment:
--- an unaligned offset, which places the member as a packed C member.  In
--- a union, the gap and the member make an anonymous struct.  `extra = k` means: `size =` the computed
--- size plus k times the alignment; the C side gets a union with a char array
--- of that size.
+-- an unaligned offset, which makes the C member a packed one.  In a union,
+-- the gap and the member make an anonymous struct.  `extra = k` means:
+-- `size =` the computed size plus k times the alignment; the C side wraps
+-- the members in an anonymous union with a char array of that size.
 local G = {}
 
 -- ------------------------------------------------------------------ scalars
