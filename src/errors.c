@@ -1,6 +1,6 @@
 /*
 ** errors.c -- the one helper that turns an OS failure into 'nil, err'.
-** err is a table {kind, code, errno, name, message} (name: the region's
+** err is a table {kind, code, errno, name, message} (name: the object's
 ** name as the caller gave it) whose __tostring is
 ** the message, so assert(shm.open(...)) prints it.
 */
@@ -33,7 +33,8 @@ static int err_tostring (lua_State *L) {
 ** Push nil and the error table; returns 2.  The message names the kind,
 ** the region and the portable code, so it reads well on its own.
 */
-int wshm_pusherror (lua_State *L, const wshm_err *e, const char *name) {
+int wshm_pusherror (lua_State *L, const wshm_err *e, int nameidx) {
+  nameidx = nameidx != 0 ? lua_absindex(L, nameidx) : 0;
   lua_pushnil(L);
   lua_createtable(L, 0, 5);
   lua_pushstring(L, e->kind);
@@ -42,7 +43,10 @@ int wshm_pusherror (lua_State *L, const wshm_err *e, const char *name) {
   lua_setfield(L, -2, "code");
   lua_pushinteger(L, (lua_Integer)e->sys);
   lua_setfield(L, -2, "errno");
-  lua_pushstring(L, name ? name : "");  /* the object's name as given */
+  if (nameidx != 0)  /* the object's name as given, NUL bytes and all */
+    lua_pushvalue(L, nameidx);
+  else
+    lua_pushliteral(L, "");
   lua_setfield(L, -2, "name");
   lua_pushstring(L, e->msg);
   lua_setfield(L, -2, "message");

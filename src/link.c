@@ -82,15 +82,6 @@ static void checksize (lua_State *L, wshm_ropts *o) {
     o->size = (uint64_t)need;
 }
 
-/* nil, err for a failure about the name at arg 1 (kept whole in err.name,
-** NUL bytes and all). */
-static int failure (lua_State *L, const wshm_err *e) {
-  wshm_pusherror(L, e, NULL);
-  lua_pushvalue(L, 1);
-  lua_setfield(L, -2, "name");
-  return 2;
-}
-
 /*
 ** Common body of the four openers.  Pushes the new link (or nil, err) and
 ** returns the number of results before the 'created' flag.
@@ -104,7 +95,7 @@ static int openlink (lua_State *L, enum wshm_how how) {
   checkopts(L, 3, &o);
   checksize(L, &o);
   if (!wshm_checkname(name, len, &e))
-    return failure(L, &e);
+    return wshm_pusherror(L, &e, 1);
   /* the object first, closed, so __gc covers every failure below */
   k = (wshm_link *)lua_newuserdatauv(L, sizeof(wshm_link), 2);
   wshm_os_init(&k->r);
@@ -116,7 +107,7 @@ static int openlink (lua_State *L, enum wshm_how how) {
     lua_setiuservalue(L, -2, 2);
   }
   if (!wshm_os_open(&k->r, name, len, how, &o, &e))
-    return failure(L, &e);
+    return wshm_pusherror(L, &e, 1);
   return 1;
 }
 
@@ -144,7 +135,7 @@ static int l_remove (lua_State *L) {
   const char *name = luaL_checklstring(L, 1, &len);
   wshm_err e;
   if (!wshm_checkname(name, len, &e) || !wshm_os_remove(name, len, &e))
-    return failure(L, &e);
+    return wshm_pusherror(L, &e, 1);
   lua_pushboolean(L, 1);
   return 1;
 }

@@ -67,7 +67,7 @@ static long checktimeout (lua_State *L, int idx) {
 static int checksyncname (lua_State *L, const char *name, size_t len) {
   wshm_err e;
   if (!wshm_checkname(name, len, &e) || !wshm_os_synccheckname(name, len, &e)) {
-    wshm_pusherror(L, &e, name);
+    wshm_pusherror(L, &e, 1);  /* the name is argument 1 */
     return 0;
   }
   return 1;
@@ -80,6 +80,12 @@ static const char *syncname (lua_State *L, int idx) {
   n = lua_tostring(L, -1);
   lua_pop(L, 1);  /* still anchored by the userdata */
   return n != NULL ? n : "?";
+}
+
+/* nil, err for a failure of the object at idx, named as it was opened. */
+static int objerror (lua_State *L, const wshm_err *e, int idx) {
+  lua_getiuservalue(L, idx, 1);
+  return wshm_pusherror(L, e, -1);
 }
 
 /* Push the results of a wait: true [, "abandoned"] | false, "timeout" |
@@ -99,7 +105,7 @@ static int waitresult (lua_State *L, enum wshm_wait w, const wshm_err *e,
       lua_pushliteral(L, "timeout");
       return 2;
     default:
-      return wshm_pusherror(L, e, syncname(L, idx));
+      return objerror(L, e, idx);
   }
 }
 
@@ -135,7 +141,7 @@ static int l_mutex (lua_State *L) {
   lua_pushvalue(L, 1);
   lua_setiuservalue(L, -2, 1);
   if (!wshm_os_mutex_open(&m->s, name, len, &o, &e))
-    return wshm_pusherror(L, &e, name);
+    return wshm_pusherror(L, &e, 1);
   return 1;
 }
 
@@ -172,7 +178,7 @@ static int m_unlock (lua_State *L) {
       return luaL_error(L, "mutex '%s' is not locked by this thread",
                         syncname(L, 1));
     default:
-      return wshm_pusherror(L, &e, syncname(L, 1));
+      return objerror(L, &e, 1);
   }
 }
 
@@ -273,7 +279,7 @@ static int l_event (lua_State *L) {
   lua_pushvalue(L, 1);
   lua_setiuservalue(L, -2, 1);
   if (!wshm_os_event_open(&ev->s, name, len, &o, &e))
-    return wshm_pusherror(L, &e, name);
+    return wshm_pusherror(L, &e, 1);
   return 1;
 }
 
@@ -281,7 +287,7 @@ static int e_set (lua_State *L) {
   levent *ev = checkevent(L, 1);
   wshm_err e;
   if (!wshm_os_event_set(&ev->s, &e))
-    return wshm_pusherror(L, &e, syncname(L, 1));
+    return objerror(L, &e, 1);
   lua_pushboolean(L, 1);
   return 1;
 }

@@ -52,10 +52,11 @@ WSHM_HIDDEN int wshm_closederror (lua_State *L);
 
 /* --------------------------------------------------------------- errors */
 
-/* Push nil and the error table for e about the object 'name' (as the
-** caller gave it); returns 2 (luaL_fileresult style). */
+/* Push nil and the error table for e about the object whose name (as
+** the caller gave it) is at stack index nameidx (0: none); returns 2
+** (luaL_fileresult style). */
 WSHM_HIDDEN int wshm_pusherror (lua_State *L, const wshm_err *e,
-                                const char *name);
+                                int nameidx);
 /* Fill e with a non-system error (sys = 0) of kind/code and message. */
 WSHM_HIDDEN void wshm_seterr (wshm_err *e, const char *kind,
                               const char *code, const char *fmt, ...);

@@ -109,6 +109,7 @@ describe("shm.event", function()
       local e2, err = shm.event(n)
       assert.is_nil(e2)
       assert.equal("InvalidName", err.kind)
+      assert.equal(n, err.name)
     end
   end)
 
