@@ -289,6 +289,18 @@ describe("shm.mutex", function()
     assert(shm.event(arg[2] .. "never")):wait()
   ]]
 
+  -- A process that holds mutex n.."_lock" (and region n) dies by SIGKILL;
+  -- returns the region and the ready event, still open here.
+  local function killed_holder(n, ready)
+    local r = assert(shm.create(n, 16))
+    local ev = assert(shm.event(ready))
+    local h = H.spawn(DIER, n, ready, "kill")
+    assert.is_true(ev:wait(30000))
+    h:kill("KILL")
+    h:wait(60)
+    return r, ev
+  end
+
   local function abandoned(how)
     local n, ready = H.name("ab"), H.name("ready")
     local r = assert(shm.create(n, 16))
@@ -390,12 +402,7 @@ describe("shm.mutex", function()
 
     it("left by a killed holder are replaced by a fresh mutex", function()
       local n, ready = H.name("m"), H.name("ready")
-      local r = assert(shm.create(n, 16))
-      local ev = assert(shm.event(ready))
-      local h = H.spawn(DIER, n, ready, "kill")
-      assert.is_true(ev:wait(30000))
-      h:kill("KILL")
-      h:wait(60)
+      local r, ev = killed_holder(n, ready)
       local m = assert(shm.mutex(n .. "_lock"))
       assert.same({ true }, { m:lock(1000) })  -- fresh: not abandoned
       m:close()
@@ -405,12 +412,7 @@ describe("shm.mutex", function()
 
     it("left by killed processes are removed by the next open", function()
       local n, ready = H.name("m"), H.name("ready")
-      local r = assert(shm.create(n, 16))
-      local ev = assert(shm.event(ready))
-      local h = H.spawn(DIER, n, ready, "kill")
-      assert.is_true(ev:wait(30000))
-      h:kill("KILL")
-      h:wait(60)
+      local r, ev = killed_holder(n, ready)
       assert(shm.mutex(H.name("other"))):close()
       assert(shm.event(H.name("other"))):close()
       assert.is_false(exists(path(n .. "_lock")))
