@@ -57,55 +57,89 @@ void wshm_atomicfield (lua_State *L, int vidx, int kidx, wshm_fieldref *f,
 /*
 ** The last field the atomic functions resolved, kept in their shared
 ** upvalues so that a loop over one view and one field name (a spin on a
-** counter) skips the view check and the name lookup.  Upvalue 1 is a
-** table holding the view at [1] (weakly: a collected view leaves it
-** before its memory can be reused) and the name at [2] (strings stay,
-** so the name's address cannot be reused either); upvalue 2 is a
-** userdata with the name's identity and the resolved field.  A hit is
-** the same view object and the same string object: exact.
+** counter) skips the view check and the name lookup: a hit is the same
+** view object and the same string object, compared by address.
+**
+** Upvalue 1 (PIN) holds that view at [1] and the name at [2] strongly,
+** so neither can be collected, and its address reused, while cached.  A
+** hit therefore needs no table read.  So that the pin does not keep a
+** dropped link alive, a sentinel object is collected at the next
+** collection cycle and its finalizer (unpin) empties the cache: a link
+** dropped after an atomic call is cleaned up one cycle later than
+** otherwise.  Upvalue 2 (CACHE) is the lastfield userdata.
 */
 typedef struct lastfield {
-  const void *key;        /* lua_topointer of the name, or NULL */
+  const void *view;       /* the pinned view, or NULL: no cached field */
+  const void *key;        /* lua_topointer of the pinned name */
+  int armed;              /* a sentinel will call unpin */
   wshm_fieldref ref;
 } lastfield;
 
-#define LASTVIEWS   lua_upvalueindex(1)
-#define LASTFIELD   lua_upvalueindex(2)
+#define PIN     lua_upvalueindex(1)
+#define CACHE   lua_upvalueindex(2)
+
+static int unpin (lua_State *L) {
+  lastfield *c = (lastfield *)lua_touserdata(L, lua_upvalueindex(2));
+  c->view = NULL;
+  c->armed = 0;
+  lua_pushnil(L);
+  lua_rawseti(L, lua_upvalueindex(1), 1);
+  lua_pushnil(L);
+  lua_rawseti(L, lua_upvalueindex(1), 2);
+  return 0;
+}
+
+/* Leave behind an unreachable object whose finalizer is unpin. */
+static void arm (lua_State *L, lastfield *c) {
+  lua_newuserdatauv(L, 0, 0);
+  lua_createtable(L, 0, 1);
+  lua_pushvalue(L, PIN);
+  lua_pushvalue(L, CACHE);
+  lua_pushcclosure(L, unpin, 2);
+  lua_setfield(L, -2, "__gc");
+  lua_setmetatable(L, -2);
+  lua_pop(L, 1);
+  c->armed = 1;
+}
 
 static void pushcache (lua_State *L) {
   lua_createtable(L, 2, 0);
-  lua_createtable(L, 0, 1);
-  lua_pushliteral(L, "v");
-  lua_setfield(L, -2, "__mode");
-  lua_setmetatable(L, -2);
   memset(lua_newuserdatauv(L, sizeof(lastfield), 0), 0, sizeof(lastfield));
 }
 
-/* The field at 2 of the view at 1, fit for atomic operations. */
-static void checkfield (lua_State *L, wshm_fieldref *f, int write) {
-  lastfield *c = (lastfield *)lua_touserdata(L, LASTFIELD);
-  const void *k = lua_topointer(L, 2);
-  if (k != NULL && k == c->key && (c->ref.writable || !write)) {
-    const wshm_view *v = (const wshm_view *)lua_touserdata(L, 1);
-    int same;
-    lua_rawgeti(L, LASTVIEWS, 1);
-    same = v != NULL && lua_touserdata(L, -1) == v;  /* its very memory */
-    lua_pop(L, 1);
-    if (same) {
-      if (v->r->base == NULL)
-        wshm_closederror(L);
-      *f = c->ref;
-      return;
+/* checkfield's miss: resolve the field, then cache it. */
+static const wshm_fieldref *resolve (lua_State *L, lastfield *c, int write) {
+  const void *v = lua_touserdata(L, 1);
+  wshm_fieldref f;
+  wshm_atomicfield(L, 1, 2, &f, write);
+  c->view = NULL;
+  c->ref = f;
+  if (lua_type(L, 2) == LUA_TSTRING) {
+    if (!c->armed)
+      arm(L, c);
+    lua_pushvalue(L, 1);
+    lua_rawseti(L, PIN, 1);
+    lua_pushvalue(L, 2);
+    lua_rawseti(L, PIN, 2);
+    if (c->armed) {  /* unpin did not run meanwhile: the pin holds */
+      c->key = lua_topointer(L, 2);
+      c->view = v;
     }
   }
-  wshm_atomicfield(L, 1, 2, f, write);
-  c->key = NULL;  /* while the table changes */
-  lua_pushvalue(L, 1);
-  lua_rawseti(L, LASTVIEWS, 1);
-  lua_pushvalue(L, 2);
-  lua_rawseti(L, LASTVIEWS, 2);
-  c->ref = *f;
-  c->key = lua_type(L, 2) == LUA_TSTRING ? lua_topointer(L, 2) : NULL;
+  return &c->ref;
+}
+
+/*
+** The field at 2 of the view at 1, fit for atomic operations: the
+** cache's copy, good until the next call.
+*/
+static inline const wshm_fieldref *checkfield (lua_State *L, int write) {
+  lastfield *c = (lastfield *)lua_touserdata(L, CACHE);
+  const wshm_view *v = (const wshm_view *)lua_touserdata(L, 1);
+  if (v == c->view && v != NULL && lua_topointer(L, 2) == c->key
+      && (c->ref.writable || !write) && v->r->base != NULL)
+    return &c->ref;
+  return resolve(L, c, write);  /* raises if the link is closed */
 }
 
 /*
@@ -117,16 +151,21 @@ static uint64_t checkvalue (lua_State *L, int idx, const wshm_fieldref *f,
                             int wrap) {
   lua_Integer i, lo, hi;
   int isnum, n = (int)f->size * 8;
-  if (lua_type(L, idx) != LUA_TNUMBER)
-    fielderror(L, lua_pushfstring(L, "expected an integer, got %s",
-                                  luaL_typename(L, idx)));
-  i = lua_tointegerx(L, idx, &isnum);
-  if (!isnum) {
-    lua_Number d = lua_tonumber(L, idx);
-    if (f->size == 8 && (!f->issigned || wrap) && d >= 0x1p63 && d < 0x1p64)
-      return (uint64_t)d;  /* integral: all floats this large are */
-    fielderror(L, lua_pushfstring(L, "expected an integer, got %s",
-                                  luaL_tolstring(L, idx, NULL)));
+  if (lua_isinteger(L, idx))
+    i = lua_tointeger(L, idx);
+  else {
+    luaL_checkany(L, idx);
+    if (lua_type(L, idx) != LUA_TNUMBER)
+      fielderror(L, lua_pushfstring(L, "expected an integer, got %s",
+                                    luaL_typename(L, idx)));
+    i = lua_tointegerx(L, idx, &isnum);
+    if (!isnum) {
+      lua_Number d = lua_tonumber(L, idx);
+      if (f->size == 8 && (!f->issigned || wrap) && d >= 0x1p63 && d < 0x1p64)
+        return (uint64_t)d;  /* integral: all floats this large are */
+      fielderror(L, lua_pushfstring(L, "expected an integer, got %s",
+                                    luaL_tolstring(L, idx, NULL)));
+    }
   }
   if (n == 64) return (uint64_t)i;
   lo = f->issigned || wrap ? -((lua_Integer)1 << (n - 1)) : 0;
@@ -155,24 +194,6 @@ void wshm_apush (lua_State *L, const wshm_fieldref *f, uint64_t bits) {
 /* ---------------------------------------------------------- operations */
 
 #define SC  __ATOMIC_SEQ_CST
-
-uint64_t wshm_aload (const wshm_fieldref *f) {
-  switch (f->size) {
-    case 1: return __atomic_load_n((uint8_t *)f->addr, SC);
-    case 2: return __atomic_load_n((uint16_t *)(void *)f->addr, SC);
-    case 4: return __atomic_load_n((uint32_t *)(void *)f->addr, SC);
-    default: return __atomic_load_n((uint64_t *)(void *)f->addr, SC);
-  }
-}
-
-void wshm_astore (const wshm_fieldref *f, uint64_t v) {
-  switch (f->size) {
-    case 1: __atomic_store_n((uint8_t *)f->addr, (uint8_t)v, SC); break;
-    case 2: __atomic_store_n((uint16_t *)(void *)f->addr, (uint16_t)v, SC); break;
-    case 4: __atomic_store_n((uint32_t *)(void *)f->addr, (uint32_t)v, SC); break;
-    default: __atomic_store_n((uint64_t *)(void *)f->addr, v, SC); break;
-  }
-}
 
 uint64_t wshm_aadd (const wshm_fieldref *f, uint64_t d) {
   switch (f->size) {
@@ -219,44 +240,44 @@ static int acas (const wshm_fieldref *f, uint64_t expect, uint64_t v,
 /* ------------------------------------------------------------ Lua side */
 
 static int l_atomic_load (lua_State *L) {
-  wshm_fieldref f;
-  checkfield(L, &f, 0);
-  wshm_apush(L, &f, wshm_aload(&f));
+  const wshm_fieldref *f = checkfield(L, 0);
+  wshm_apush(L, f, wshm_aload(f));
   return 1;
 }
 
 static int l_atomic_store (lua_State *L) {
-  wshm_fieldref f;
+  const wshm_fieldref *f = checkfield(L, 1);
   uint64_t v;
-  checkfield(L, &f, 1);
-  luaL_checkany(L, 3);
-  v = checkvalue(L, 3, &f, 0);
-  wshm_astore(&f, v);
+  if (lua_isinteger(L, 3)) {  /* the common case: an integer in range */
+    int n = (int)f->size * 8;
+    v = (uint64_t)lua_tointeger(L, 3);
+    if (n < 64 && ((f->issigned ? v + ((uint64_t)1 << (n - 1)) : v) >> n) != 0)
+      v = checkvalue(L, 3, f, 0);  /* raises */
+  }
+  else
+    v = checkvalue(L, 3, f, 0);
+  wshm_astore(f, v);
   return 0;
 }
 
 static int l_atomic_add (lua_State *L) {
-  wshm_fieldref f;
-  uint64_t d;
-  checkfield(L, &f, 1);
-  luaL_checkany(L, 3);
-  d = checkvalue(L, 3, &f, 1);
-  wshm_apush(L, &f, wshm_aadd(&f, d));
+  const wshm_fieldref *f = checkfield(L, 1);
+  uint64_t d = checkvalue(L, 3, f, 1);
+  wshm_apush(L, f, wshm_aadd(f, d));
   return 1;
 }
 
 static int l_atomic_cas (lua_State *L) {
-  wshm_fieldref f;
+  const wshm_fieldref *f = checkfield(L, 1);
   uint64_t expect, v, old;
   int ok;
-  checkfield(L, &f, 1);
   luaL_checkany(L, 3);
   luaL_checkany(L, 4);
-  expect = checkvalue(L, 3, &f, 0);
-  v = checkvalue(L, 4, &f, 0);
-  ok = acas(&f, expect, v, &old);
+  expect = checkvalue(L, 3, f, 0);
+  v = checkvalue(L, 4, f, 0);
+  ok = acas(f, expect, v, &old);
   lua_pushboolean(L, ok);
-  wshm_apush(L, &f, old);
+  wshm_apush(L, f, old);
   return 2;
 }
 

@@ -15,9 +15,27 @@
 WSHM_HIDDEN void wshm_atomicfield (lua_State *L, int vidx, int kidx,
                                    wshm_fieldref *f, int write);
 
-/* Sequentially consistent load, store and fetch-and-add of field f. */
-WSHM_HIDDEN uint64_t wshm_aload (const wshm_fieldref *f);
-WSHM_HIDDEN void wshm_astore (const wshm_fieldref *f, uint64_t v);
+/* Sequentially consistent load and store of field f (inline: the spin
+** loops of cross-process code run through them). */
+static inline uint64_t wshm_aload (const wshm_fieldref *f) {
+  switch (f->size) {
+    case 1: return __atomic_load_n((uint8_t *)f->addr, __ATOMIC_SEQ_CST);
+    case 2: return __atomic_load_n((uint16_t *)(void *)f->addr, __ATOMIC_SEQ_CST);
+    case 4: return __atomic_load_n((uint32_t *)(void *)f->addr, __ATOMIC_SEQ_CST);
+    default: return __atomic_load_n((uint64_t *)(void *)f->addr, __ATOMIC_SEQ_CST);
+  }
+}
+
+static inline void wshm_astore (const wshm_fieldref *f, uint64_t v) {
+  switch (f->size) {
+    case 1: __atomic_store_n((uint8_t *)f->addr, (uint8_t)v, __ATOMIC_SEQ_CST); break;
+    case 2: __atomic_store_n((uint16_t *)(void *)f->addr, (uint16_t)v, __ATOMIC_SEQ_CST); break;
+    case 4: __atomic_store_n((uint32_t *)(void *)f->addr, (uint32_t)v, __ATOMIC_SEQ_CST); break;
+    default: __atomic_store_n((uint64_t *)(void *)f->addr, v, __ATOMIC_SEQ_CST); break;
+  }
+}
+
+/* Sequentially consistent fetch-and-add of field f. */
 WSHM_HIDDEN uint64_t wshm_aadd (const wshm_fieldref *f, uint64_t d);
 
 /* The bits of f's value, truncated to its width (for comparing). */

@@ -60,6 +60,41 @@ describe("atomics on the same field again", function()
     assert.equal(200, k:view(A, 8).turn)
   end)
 
+  -- The short path holds the last view (and through it its link) until
+  -- the next collection cycle ends: a dropped link goes one cycle later.
+  local function dropped_link_goes(mode)
+    local name = H.name("arep")
+    local old = collectgarbage(mode)
+    finally(function() collectgarbage(old) end)
+    do
+      local k = assert(shm.create(name, A))
+      local v = k:get_mut()
+      assert.equal(0, shm.atomic_add(v, "turn", 1))
+      assert.equal(1, shm.atomic_load(v, "turn"))
+    end
+    collectgarbage(); collectgarbage()
+    local l, err = shm.open(name, 0)
+    if l then l:close() end
+    assert.is_nil(l)
+    assert.equal("OpenMapping", err.kind)
+    -- and the short path works again afterwards
+    local k <close> = assert(shm.create(name, A))
+    local v = k:get_mut()
+    for i = 1, 3 do
+      shm.atomic_store(v, "turn", i)
+      assert.equal(i, shm.atomic_load(v, "turn"))
+      collectgarbage()
+    end
+  end
+
+  it("lets a dropped link go two collections later (incremental)", function()
+    dropped_link_goes("incremental")
+  end)
+
+  it("lets a dropped link go two collections later (generational)", function()
+    dropped_link_goes("generational")
+  end)
+
   it("refuses what is not a view, also right after a view", function()
     local k <close> = assert(shm.create(H.name("arep"), A))
     local v = k:get_mut()
