@@ -14,6 +14,14 @@ LUA_PC   ?= lua5.4
 LUA      ?= lua5.4
 LUA_CFLAGS ?= $(shell pkg-config --cflags $(LUA_PC))
 LUA_LIBS   ?= $(shell pkg-config --libs $(LUA_PC))
+# The host carries its own copy of Lua, the whole static library (as
+# lua.c is built): C modules it loads find every API function in it, and
+# its own calls into Lua are direct, not through the shared library's
+# PLT.  Without the static library it links the shared one.
+, := ,
+LUA_STATIC ?= $(wildcard $(shell pkg-config --variable=libdir $(LUA_PC))/lib$(LUA_PC).a)
+HOST_LUA_LIBS ?= $(if $(LUA_STATIC),-Wl$(,)--whole-archive $(LUA_STATIC) \
+                   -Wl$(,)--no-whole-archive,$(LUA_LIBS))
 CC       ?= gcc
 OPT      ?= -O2 -g
 WARN     = -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
@@ -54,7 +62,7 @@ $(B)/winshm.so: $(MOD_OBJ)
 	$(CC) -shared -o $@ $^ $(LDFLAGS)
 
 $(B)/winshm: $(B)/obj/host.o $(MOD_OBJ)
-	$(CC) -Wl,-E -o $@ $^ $(LDFLAGS) $(LUA_LIBS) -lm -ldl
+	$(CC) -Wl,-E -o $@ $^ $(LDFLAGS) $(HOST_LUA_LIBS) -lm -ldl
 
 $(B)/obj $(B)/gen:
 	mkdir -p $@
