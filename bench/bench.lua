@@ -288,6 +288,15 @@ if #peers > 0 and read_ns then
       say("%-34s %10s  (did not run)", p.label, "-")
     end
   end
+  -- What no userdata read can beat: the peer against the floor itself.
+  local floor_ns = readcase and median(readcase.b) * 1e9
+  for _, p in ipairs(peers) do
+    if p.goal and #p.t > 0 and floor_ns then
+      local t = median(p.t) * 1e9
+      say("%-34s %10.1f  %-30s %10.1f %7.2f %7s", "  " .. p.label, t,
+          "floor __index: the best case", floor_ns, t / floor_ns, "-")
+    end
+  end
 end
 if #counts > 0 then
   say("")
