@@ -186,29 +186,19 @@ static void nocounter (lua_State *L, int nidx) {
 }
 
 /*
-** For the table form: check and encode t into a private copy of the
-** view's bytes (wshm_write pointed at the copy; it reaches memory only
-** through the view's data pointer, and runs no Lua code of the caller's
-** but metamethods on error paths).  Leaves the copy ('scratch') and the
-** bytes before ('pre') on the stack.  Raises, writing nothing, when t is
-** not fit for the view.
+** For the table form: check and encode t (at 3) into a private copy of
+** the view's bytes.  Leaves the copy ('scratch') and the bytes before
+** ('pre') on the stack.  Raises, writing nothing, when t is not fit for
+** the view, or when reading t (its metamethods) closed the link.
 */
-static void encode (lua_State *L, wshm_view *v, unsigned char **scratch,
+static void encode (lua_State *L, const wshm_view *v, unsigned char **scratch,
                     unsigned char **pre) {
   size_t size = v->lay->size;
-  unsigned char *live = v->data;
-  int status;
   *pre = (unsigned char *)lua_newuserdatauv(L, size, 0);
   *scratch = (unsigned char *)lua_newuserdatauv(L, size, 0);
-  memcpy(*pre, live, size);
+  memcpy(*pre, v->data, size);
   memcpy(*scratch, *pre, size);
-  v->data = *scratch;
-  lua_pushcfunction(L, wshm_write);
-  lua_pushvalue(L, 1);
-  lua_pushvalue(L, 3);
-  status = lua_pcall(L, 2, 0, 0);
-  v->data = live;
-  if (status != LUA_OK) lua_error(L);
+  wshm_encodeview(L, 1, 3, *scratch);
   if (v->r->base == NULL) wshm_closederror(L);
 }
 

@@ -226,6 +226,11 @@ static void writestruct (writer *w, int lidx, unsigned char *p, int tidx,
 }
 
 void wshm_writeview (lua_State *L, int vidx, int tidx) {
+  wshm_encodeview(L, vidx, tidx,
+                  ((const wshm_view *)lua_touserdata(L, vidx))->data);
+}
+
+void wshm_encodeview (lua_State *L, int vidx, int tidx, unsigned char *dst) {
   const wshm_view *v = (const wshm_view *)lua_touserdata(L, vidx);
   writer w;
   int lidx;
@@ -239,11 +244,11 @@ void wshm_writeview (lua_State *L, int vidx, int tidx) {
     wshm_pushnested(L, lidx, v->fld);
   for (w.dowrite = 0; w.dowrite <= 1; w.dowrite++) {
     if (v->fld == NULL)
-      writestruct(&w, lidx, v->data, tidx, NULL);
+      writestruct(&w, lidx, dst, tidx, NULL);
     else {
       wpath root;
       root.up = NULL; root.name = v->fld->name; root.index = 0;
-      writevalue(&w, v->fld, v->level, v->data, tidx,
+      writevalue(&w, v->fld, v->level, dst, tidx,
                  v->fld->kind == WK_STRUCT ? lidx + 1 : 0, &root);
     }
   }

@@ -215,5 +215,8 @@ size_t wshm_utf8enc (uint32_t cp, char *buf);
 /* Write the table at tidx into the open, writable view at vidx: checks
 ** all of it first, then writes (shm.write). */
 void wshm_writeview (lua_State *L, int vidx, int tidx);
+/* The same into dst, a copy of the view's bytes, instead of the view's
+** memory (write_consistent encodes before it opens a write). */
+void wshm_encodeview (lua_State *L, int vidx, int tidx, unsigned char *dst);
 
 #endif
