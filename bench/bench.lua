@@ -249,6 +249,7 @@ if os.getenv("BENCH_CALLGRIND") == "1" and not quick and have("valgrind") then
     { "top-level uint32 write", "write", "floor_write" },
     { "nested scalar v.pos.x", "nested", "floor_read" },
     { "array element arr[i]", "array", "floor_array" },
+    { "ping-pong step: load, store", "atomic", "floor_atomic" },
   } do
     if wanted(p[1]) then
       local a, b = per(p[2]), per(p[3])

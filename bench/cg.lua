@@ -16,6 +16,7 @@ local link <close> = assert(shm.create(("winshm_cg_%s_%d_%d"):format(op, n,
 local v = link:get_mut()
 local arr = v.arr
 local f = floor.new()
+local aload, astore = shm.atomic_load, shm.atomic_store
 
 local loops = {
   floor_read = function() local s = 0 for _ = 1, n do s = s + f.x end return s end,
@@ -28,6 +29,22 @@ local loops = {
   nested = function() local s = 0 for _ = 1, n do s = s + v.pos.x end return s end,
   array = function()
     local s = 0 for i = 1, n do s = s + arr[(i & 63) + 1] end return s
+  end,
+  -- one step of the ping-pong: an atomic load, a compare, an atomic store
+  atomic = function()
+    for i = 1, n do
+      if aload(v, "turn") == -1 then break end
+      astore(v, "turn", i & 0xffff)
+    end
+  end,
+  floor_atomic = function()
+    local name = ("winshm_cgf_%d"):format(math.random(1e9))
+    local c, load, store = floor.counter(name), floor.aload, floor.astore
+    for i = 1, n do
+      if load(c, "turn") == -1 then break end
+      store(c, "turn", i & 0xffff)
+    end
+    floor.unlink(name)
   end,
 }
 assert(loops[op], "unknown loop")()
