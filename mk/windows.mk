@@ -5,6 +5,7 @@
 #                        a Windows lua.exe through lua54.dll)
 #   make test-windows    the busted specs under Wine with the 'windows'
 #                        config, plus the interop programs in tests/win/
+#   make test-windows-host  winshm.exe run from the Linux side: UTF-8 in
 #
 # Lua, LPeg and LuaFileSystem come from Debian's source packages, built by
 # scripts/win/build-deps.sh into build/win64/deps (once).
@@ -21,7 +22,8 @@ WIN_SRC  = $(wildcard src/*_win32.c)
 WMOD_OBJ = $(patsubst src/%.c,$(W)/obj/%.o,$(PORTABLE) $(WIN_SRC)) \
            $(W)/obj/embedded.o
 WHOST_OBJ = $(W)/obj/host.o $(W)/obj/openlibs.o $(W)/obj/linit_std.o \
-            $(W)/obj/lpeg_re.o
+            $(W)/obj/lpeg_re.o $(W)/obj/host_res.o
+WRC      = x86_64-w64-mingw32-windres
 WDEPS_STAMP = $(WDEPS)/.built
 
 .PHONY: windows windows-deps test-windows test-windows-specs
@@ -54,6 +56,10 @@ $(W)/gen/lpeg_re.c: $(WDEPS_STAMP) scripts/embed.lua | $(W)/gen
 $(W)/obj/lpeg_re.o: $(W)/gen/lpeg_re.c | $(W)/obj
 	$(WCC) $(WCFLAGS) -Dwshm_embedded_modules=wshm_win_lpeg_modules \
 	  -c -o $@ $<
+
+# The host's manifest: UTF-8 as its code page (src/host_win32.manifest).
+$(W)/obj/host_res.o: src/host_win32.rc src/host_win32.manifest | $(W)/obj
+	$(WRC) -I src -O coff -o $@ $<
 
 $(W)/winshm.exe: $(WHOST_OBJ) $(WMOD_OBJ)
 	$(WCC) -o $@ $^ $(WDEPS)/liblpeg.a $(WDEPS)/liblua.a $(WLDFLAGS) $(WLIBS)
@@ -98,6 +104,15 @@ test-windows-specs: windows $(WBUSTED)/system/core.dll $(WBUSTED)/spawn.exe \
 	$(WINE_ENV) WINSHM_WINROOT='$(WINPATH)' sh scripts/win/busted.sh
 
 TESTS += test-windows
+
+# The host from the Linux side under Wine: what reaches Lua from outside
+# it -- arguments, file names, environment -- arrives as UTF-8.
+.PHONY: test-windows-host
+test-windows-host: all windows
+	$(BUSTED_ENV) WINSHM_WINEXE=$(W)/winshm.exe busted --lua=$(LUA) \
+	  tests/winhost_spec.lua
+
+TESTS += test-windows-host
 
 # The Windows build's outputs; the sources under $(WDEPS) and the Wine
 # prefix stay (they take a while to make again).

@@ -40,12 +40,13 @@ C.wine_env = 'WINEPREFIX="$(pwd)/build/wineprefix" WINEDEBUG=-all WINEDLLOVERRID
   .. "DISPLAY= WAYLAND_DISPLAY="
 
 -- The Windows host to run under Wine, or nil and why not.  It is the one
--- WINSHM_WINEXE names: `make test-compiler-windows` builds it first and
--- sets it (a winshm.exe lying around may be older than the sources).
-function C.winexe()
+-- WINSHM_WINEXE names: the make target (default test-compiler-windows)
+-- builds it first and sets it (a winshm.exe lying around may be older
+-- than the sources).
+function C.winexe(target)
   if package.config:sub(1, 1) == "\\" then return nil, "runs from the Linux side" end
   local exe = os.getenv("WINSHM_WINEXE")
-  if not exe then return nil, "runs in make test-compiler-windows" end
+  if not exe then return nil, "runs in make " .. (target or "test-compiler-windows") end
   local f = assert(io.open(exe, "rb"), exe .. " is missing")
   f:close()
   if not (C.have("wine") and C.have(C.for_abi.windows)) then
