@@ -142,13 +142,9 @@ static inline const wshm_fieldref *checkfield (lua_State *L, int write) {
   return resolve(L, c, write);  /* raises if the link is closed */
 }
 
-/*
-** The value at idx as the bits of field f, range-checked like a plain
-** write.  'wrap' (atomic_add's delta) also takes the negative values of
-** an unsigned field and the unsigned values of a signed one.
-*/
-static uint64_t checkvalue (lua_State *L, int idx, const wshm_fieldref *f,
-                            int wrap) {
+/* checkvalue's other cases: floats, atomic_add's wider range, errors. */
+static uint64_t slowvalue (lua_State *L, int idx, const wshm_fieldref *f,
+                           int wrap) {
   lua_Integer i, lo, hi;
   int isnum, n = (int)f->size * 8;
   if (lua_isinteger(L, idx))
@@ -175,6 +171,23 @@ static uint64_t checkvalue (lua_State *L, int idx, const wshm_fieldref *f,
     fielderror(L, lua_pushfstring(L, "%I is out of range for %s (%I..%I)",
                                   i, intname(f), lo, hi));
   return (uint64_t)i;
+}
+
+/*
+** The value at idx as the bits of field f, range-checked like a plain
+** write.  'wrap' (atomic_add's delta) also takes the negative values of
+** an unsigned field and the unsigned values of a signed one.  An integer
+** in range for a store is decided here, inline.
+*/
+static inline uint64_t checkvalue (lua_State *L, int idx,
+                                   const wshm_fieldref *f, int wrap) {
+  if (!wrap && lua_isinteger(L, idx)) {
+    uint64_t u = (uint64_t)lua_tointeger(L, idx);
+    int n = (int)f->size * 8;
+    if (n == 64 || ((f->issigned ? u + ((uint64_t)1 << (n - 1)) : u) >> n) == 0)
+      return u;
+  }
+  return slowvalue(L, idx, f, wrap);
 }
 
 uint64_t wshm_abits (const wshm_fieldref *f, uint64_t v) {
@@ -247,16 +260,7 @@ static int l_atomic_load (lua_State *L) {
 
 static int l_atomic_store (lua_State *L) {
   const wshm_fieldref *f = checkfield(L, 1);
-  uint64_t v;
-  if (lua_isinteger(L, 3)) {  /* the common case: an integer in range */
-    int n = (int)f->size * 8;
-    v = (uint64_t)lua_tointeger(L, 3);
-    if (n < 64 && ((f->issigned ? v + ((uint64_t)1 << (n - 1)) : v) >> n) != 0)
-      v = checkvalue(L, 3, f, 0);  /* raises */
-  }
-  else
-    v = checkvalue(L, 3, f, 0);
-  wshm_astore(f, v);
+  wshm_astore(f, checkvalue(L, 3, f, 0));
   return 0;
 }
 
