@@ -37,6 +37,19 @@ local function tmpfile(src)
   return path
 end
 
+-- io.popen(cmd, "r").  Under Wine, starting the shell for it now and then
+-- fails (msvcrt reports EINVAL when CreateProcess of cmd.exe does): the
+-- start is tried again, a few times; what the command does is not.
+local function popen(cmd)
+  local p, err
+  for _ = 1, 3 do
+    p, err = io.popen(cmd, "r")
+    if p then return p end
+    H.sleep(0.2)
+  end
+  error(cmd .. ": " .. tostring(err))
+end
+
 -- Run Lua source in a separate host process; returns ok, output, code.
 function H.run(src, ...)
   local script = tmpfile(src)
@@ -45,7 +58,7 @@ function H.run(src, ...)
   local cmd = table.concat(args, " ") .. " 2>&1"
   -- cmd.exe /c drops the first and the last quote of the line: add a pair
   if H.windows then cmd = '"' .. cmd .. '"' end
-  local p = assert(io.popen(cmd, "r"))
+  local p = popen(cmd)
   local out = p:read("a")
   local ok, _, code = p:close()
   os.remove(script)
@@ -113,7 +126,7 @@ end
 
 -- Run a shell command line; returns ok, output (stdout and stderr).
 function H.sh(cmd)
-  local p = assert(io.popen(cmd .. " 2>&1", "r"))
+  local p = popen(cmd .. " 2>&1")
   local out = p:read("a")
   local ok = p:close()
   return ok, out
