@@ -65,6 +65,17 @@ function H.run(src, ...)
   return ok, out, code
 end
 
+-- Start a command line in the background with cmd's start.  Under Wine,
+-- start (ShellExecuteEx) now and then fails, saying so, exiting with 1
+-- and starting nothing: then it is tried again, a few times.
+local function windows_start(line)
+  for _ = 1, 3 do
+    if os.execute('start "" /b ' .. line) then return end
+    H.sleep(0.2)
+  end
+  error("cannot start " .. line)
+end
+
 -- Start a host process in the background; returns a handle whose :wait()
 -- gives ok, output.  Output goes to a temporary file.
 function H.spawn(src, ...)
@@ -77,7 +88,7 @@ function H.spawn(src, ...)
     -- scripts/win/spawn.c writes the process id, then the exit code
     local sargs = { quote(os.getenv("WINSHM_SPAWN")), quote(pidfile),
                     quote(out .. ".rc"), quote(out), table.unpack(args) }
-    os.execute('start "" /b ' .. table.concat(sargs, " "))
+    windows_start(table.concat(sargs, " "))
     H.until_true(function()
       local f = io.open(pidfile)
       if f then f:close() end
@@ -85,7 +96,7 @@ function H.spawn(src, ...)
     end, 20)
   elseif H.windows then
     -- !errorlevel! (delayed, /v:on) is the status of the host just run
-    os.execute('start "" /b cmd /v:on /c "' .. cmd .. ' & echo !errorlevel!> '
+    windows_start('cmd /v:on /c "' .. cmd .. ' & echo !errorlevel!> '
       .. quote(out .. ".rc") .. '"')
   else
     os.execute("(" .. cmd .. "; echo $? > " .. quote(out .. ".rc") .. ") & echo $! > " .. quote(pidfile))
