@@ -107,13 +107,16 @@ static void pushcache (lua_State *L) {
   memset(lua_newuserdatauv(L, sizeof(lastfield), 0), 0, sizeof(lastfield));
 }
 
-/* checkfield's miss: resolve the field, then cache it. */
-static const wshm_fieldref *resolve (lua_State *L, lastfield *c, int write) {
+/*
+** checkfield's miss: resolve the field, then cache it.  The cache is
+** filled only after the allocations (arm may run finalizers, and they
+** may make atomic calls of their own, which fill it too).
+*/
+static wshm_fieldref resolve (lua_State *L, lastfield *c, int write) {
   const void *v = lua_touserdata(L, 1);
   wshm_fieldref f;
   wshm_atomicfield(L, 1, 2, &f, write);
   c->view = NULL;
-  c->ref = f;
   if (lua_type(L, 2) == LUA_TSTRING) {
     if (!c->armed)
       arm(L, c);
@@ -122,23 +125,21 @@ static const wshm_fieldref *resolve (lua_State *L, lastfield *c, int write) {
     lua_pushvalue(L, 2);
     lua_rawseti(L, PIN, 2);
     if (c->armed) {  /* unpin did not run meanwhile: the pin holds */
+      c->ref = f;
       c->key = lua_topointer(L, 2);
       c->view = v;
     }
   }
-  return &c->ref;
+  return f;
 }
 
-/*
-** The field at 2 of the view at 1, fit for atomic operations: the
-** cache's copy, good until the next call.
-*/
-static inline const wshm_fieldref *checkfield (lua_State *L, int write) {
+/* The field at 2 of the view at 1, fit for atomic operations. */
+static inline wshm_fieldref checkfield (lua_State *L, int write) {
   lastfield *c = (lastfield *)lua_touserdata(L, CACHE);
   const wshm_view *v = (const wshm_view *)lua_touserdata(L, 1);
   if (v == c->view && v != NULL && lua_topointer(L, 2) == c->key
       && (c->ref.writable || !write) && v->r->base != NULL)
-    return &c->ref;
+    return c->ref;
   return resolve(L, c, write);  /* raises if the link is closed */
 }
 
@@ -253,35 +254,35 @@ static int acas (const wshm_fieldref *f, uint64_t expect, uint64_t v,
 /* ------------------------------------------------------------ Lua side */
 
 static int l_atomic_load (lua_State *L) {
-  const wshm_fieldref *f = checkfield(L, 0);
-  wshm_apush(L, f, wshm_aload(f));
+  wshm_fieldref f = checkfield(L, 0);
+  wshm_apush(L, &f, wshm_aload(&f));
   return 1;
 }
 
 static int l_atomic_store (lua_State *L) {
-  const wshm_fieldref *f = checkfield(L, 1);
-  wshm_astore(f, checkvalue(L, 3, f, 0));
+  wshm_fieldref f = checkfield(L, 1);
+  wshm_astore(&f, checkvalue(L, 3, &f, 0));
   return 0;
 }
 
 static int l_atomic_add (lua_State *L) {
-  const wshm_fieldref *f = checkfield(L, 1);
-  uint64_t d = checkvalue(L, 3, f, 1);
-  wshm_apush(L, f, wshm_aadd(f, d));
+  wshm_fieldref f = checkfield(L, 1);
+  uint64_t d = checkvalue(L, 3, &f, 1);
+  wshm_apush(L, &f, wshm_aadd(&f, d));
   return 1;
 }
 
 static int l_atomic_cas (lua_State *L) {
-  const wshm_fieldref *f = checkfield(L, 1);
+  wshm_fieldref f = checkfield(L, 1);
   uint64_t expect, v, old;
   int ok;
   luaL_checkany(L, 3);
   luaL_checkany(L, 4);
-  expect = checkvalue(L, 3, f, 0);
-  v = checkvalue(L, 4, f, 0);
-  ok = acas(f, expect, v, &old);
+  expect = checkvalue(L, 3, &f, 0);
+  v = checkvalue(L, 4, &f, 0);
+  ok = acas(&f, expect, v, &old);
   lua_pushboolean(L, ok);
-  wshm_apush(L, f, old);
+  wshm_apush(L, &f, old);
   return 2;
 }
 

@@ -95,6 +95,34 @@ describe("atomics on the same field again", function()
     dropped_link_goes("generational")
   end)
 
+  it("stays right when finalizers make atomic calls of their own meanwhile", function()
+    local k <close> = assert(shm.create(H.name("arep"), 64))
+    local a, b = k:view(A, 0, "rw"), k:view(B, 16, "rw")
+    shm.atomic_store(b, "turn", 7)
+    local pause = collectgarbage("setpause", 0)  -- a collection at every step
+    local stepmul = collectgarbage("setstepmul", 1000)
+    finally(function()
+      collectgarbage("setpause", pause)
+      collectgarbage("setstepmul", stepmul)
+    end)
+    local function nested()
+      return setmetatable({}, { __gc = function()
+        shm.atomic_add(b, "x", 0)
+        assert(shm.atomic_load(b, "turn") == 7)
+      end })
+    end
+    for _ = 1, 10 do
+      for _ = 1, 2000 do nested() end  -- the collector finalizes them bit by bit
+      for i = 1, 2000 do
+        local name = i % 2 == 0 and "turn" or "pad"  -- every store resolves
+        shm.atomic_store(a, name, i)
+        assert.equal(i, shm.atomic_load(a, name))
+        assert.equal(i, a[name])
+      end
+    end
+    assert.equal(7, b.turn)
+  end)
+
   it("refuses what is not a view, also right after a view", function()
     local k <close> = assert(shm.create(H.name("arep"), A))
     local v = k:get_mut()
