@@ -84,7 +84,13 @@ int main (void) {
   si.hStdInput = in;
   si.hStdOutput = out;
   si.hStdError = out;
-  if (!CreateProcessW(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi)) {
+  /* Wine fails to start a process now and then: try a few times */
+  for (i = 0; i < 3; i++) {
+    if (CreateProcessW(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi))
+      break;
+    Sleep(200);
+  }
+  if (i == 3) {
     fprintf(stderr, "spawn: cannot start (error %lu)\n",
             (unsigned long)GetLastError());
     putnumber(argv[1], 0);
