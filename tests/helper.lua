@@ -37,17 +37,22 @@ local function tmpfile(src)
   return path
 end
 
--- io.popen(cmd, "r").  Under Wine, starting the shell for it now and then
--- fails (msvcrt reports EINVAL when CreateProcess of cmd.exe does): the
--- start is tried again, a few times; what the command does is not.
-local function popen(cmd)
-  local p, err
+-- Under Wine, starting a process now and then fails, and nothing starts
+-- (io.popen: msvcrt's EINVAL when CreateProcess of cmd.exe fails; cmd's
+-- start: "ShellExecuteEx failed", exit code 1).  start() is tried again,
+-- a few times; what it starts runs once.  Returns start()'s result.
+local function started(what, start)
+  local r, err
   for _ = 1, 3 do
-    p, err = io.popen(cmd, "r")
-    if p then return p end
+    r, err = start()
+    if r then return r end
     H.sleep(0.2)
   end
-  error(cmd .. ": " .. tostring(err))
+  error("cannot start " .. what .. ": " .. tostring(err))
+end
+
+local function popen(cmd)
+  return started(cmd, function() return io.popen(cmd, "r") end)
 end
 
 -- Run Lua source in a separate host process; returns ok, output, code.
@@ -65,15 +70,9 @@ function H.run(src, ...)
   return ok, out, code
 end
 
--- Start a command line in the background with cmd's start.  Under Wine,
--- start (ShellExecuteEx) now and then fails, saying so, exiting with 1
--- and starting nothing: then it is tried again, a few times.
+-- Start a command line in the background with cmd's start.
 local function windows_start(line)
-  for _ = 1, 3 do
-    if os.execute('start "" /b ' .. line) then return end
-    H.sleep(0.2)
-  end
-  error("cannot start " .. line)
+  started(line, function() return os.execute('start "" /b ' .. line) end)
 end
 
 -- Start a host process in the background; returns a handle whose :wait()
