@@ -19,14 +19,23 @@ CFLAGS="-O2 -std=gnu99"
 STAMP="$OUT/.built"
 [ -f "$STAMP" ] && exit 0
 
-fetch () {   # unpack Debian source package $1 into OUT/src once
+# fetch PKG FILE: unpack Debian source package PKG into OUT/src once and
+# print its directory, which must hold FILE (checked, so that nothing
+# apt-get or dpkg-source prints can pass for the path).  Their chatter
+# goes to stderr.
+fetch () {
   if ! ls -d "$OUT/src/$1"-[0-9]* >/dev/null 2>&1; then
     (cd "$OUT/src" && apt-get source -qq "$1" >/dev/null 2>&1) || {
-      enable_deb_src
-      (cd "$OUT/src" && apt-get source -qq "$1")
+      enable_deb_src >&2
+      (cd "$OUT/src" && apt-get source -qq "$1") >&2
     }
   fi
-  ls -d "$OUT/src/$1"-[0-9]* | head -n 1
+  d=$(ls -d "$OUT/src/$1"-[0-9]* 2>/dev/null | head -n 1)
+  if [ -z "$d" ] || [ ! -f "$d/$2" ]; then
+    echo "build-deps.sh: the source package $1 did not unpack into $OUT/src (no $2)" >&2
+    exit 1
+  fi
+  printf '%s\n' "$d"
 }
 
 enable_deb_src () {  # source packages need deb-src entries (root only)
@@ -42,9 +51,9 @@ enable_deb_src () {  # source packages need deb-src entries (root only)
 
 mkdir -p "$OUT/src" "$OUT/include" "$OUT/bin" "$OUT/obj/static" \
          "$OUT/obj/dll" "$OUT/obj/lpeg"
-LUASRC=$(fetch lua5.4)/src
-LPEGSRC=$(fetch lua-lpeg)
-LFSSRC=$(fetch lua-filesystem)/src
+LUASRC=$(fetch lua5.4 src/lua.h)/src
+LPEGSRC=$(fetch lua-lpeg lptree.c)
+LFSSRC=$(fetch lua-filesystem src/lfs.c)/src
 echo "build-deps.sh: Lua from $LUASRC"
 
 cp "$LUASRC/lua.h" "$LUASRC/luaconf.h" "$LUASRC/lualib.h" \
