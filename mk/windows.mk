@@ -13,8 +13,8 @@
 W        = $(B)/win64
 WDEPS    = $(W)/deps
 WCC      = x86_64-w64-mingw32-gcc
-WCFLAGS  = -std=gnu99 $(OPT) $(WARN) -Isrc -I$(B)/gen -I$(WDEPS)/include \
-           $(CFLAGS)
+WCFLAGS  = -std=gnu99 $(OPT) $(WARN) $(VERSION_FLAG) -Isrc \
+           -I$(B)/gen -I$(WDEPS)/include $(CFLAGS)
 WLDFLAGS = -static-libgcc
 WLIBS    = -ladvapi32
 
@@ -34,7 +34,7 @@ $(WDEPS_STAMP): scripts/win/build-deps.sh
 	rm -f $@
 	sh scripts/win/build-deps.sh $(WDEPS)
 
-$(W)/obj/%.o: src/%.c $(WDEPS_STAMP) | $(W)/obj
+$(W)/obj/%.o: src/%.c VERSION $(WDEPS_STAMP) | $(W)/obj
 	$(WCC) $(WCFLAGS) -MMD -MP -c -o $@ $<
 
 $(W)/obj/embedded.o: $(B)/gen/embedded.c $(WDEPS_STAMP) | $(W)/obj
