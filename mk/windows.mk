@@ -13,7 +13,9 @@
 W        = $(B)/win64
 WDEPS    = $(W)/deps
 WCC      = x86_64-w64-mingw32-gcc
-WCFLAGS  = -std=gnu99 $(OPT) $(WARN) $(VERSION_FLAG) -Isrc \
+# Built for Windows 7 and later: the headers declare nothing newer.
+WINVER_FLAG = -D_WIN32_WINNT=0x0601
+WCFLAGS  = -std=gnu99 $(OPT) $(WARN) $(WINVER_FLAG) $(VERSION_FLAG) -Isrc \
            -I$(B)/gen -I$(WDEPS)/include $(CFLAGS)
 WLDFLAGS = -static-libgcc
 WLIBS    = -ladvapi32
