@@ -12,7 +12,7 @@ for _ = 1, 500 do
   local t = os.clock() + 0.01
   repeat until os.clock() >= t
 end
-assert(link, "reader: no region " .. name)
+assert(link, "reader: no region " .. name .. " (start writer.lua first)")
 
 local state = link:get()
 local last = -1
