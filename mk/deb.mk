@@ -32,3 +32,8 @@ test-deb: deb
 	  busted --lua=$(LUA) tests/install/deb.lua
 
 TESTS += test-deb
+
+.PHONY: clean-deb
+clean: clean-deb
+clean-deb:
+	rm -rf $(B)/deb

@@ -30,3 +30,8 @@ test-dist: dist $(W)/publish.exe
 	  busted --lua=$(LUA) tests/install/zip.lua
 
 TESTS += test-dist
+
+.PHONY: clean-dist
+clean: clean-dist
+clean-dist:
+	rm -rf $(DIST)

@@ -85,7 +85,8 @@ describe("the Windows zip #posix", function()
   end
 
   setup(function()
-    tmp = lines("mktemp -d")[1]
+    -- a fresh directory beside the zip (inside the build, however the run ends)
+    tmp = lines(("mktemp -d %s/install.XXXXXX"):format(H.quote(ZIP:match("^(.*)/") or ".")))[1]
     root = tmp .. "/" .. TOP
     wineenv = ("WINEPREFIX=%s WINEDEBUG=-all WINEDLLOVERRIDES='mscoree,mshtml=' DISPLAY= WAYLAND_DISPLAY="):format(
       H.quote(tmp .. "/wineprefix"))
