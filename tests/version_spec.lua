@@ -5,12 +5,7 @@
 local shm = require "winshm"
 local H = require "helper"
 
-local function read(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("a")
-  f:close()
-  return s
-end
+local read = H.read
 
 describe("the version #posix", function()
   local text = read("VERSION")

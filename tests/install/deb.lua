@@ -8,17 +8,8 @@ local H = require "helper"
 local DEB = assert(os.getenv("WINSHM_DEB"), "WINSHM_DEB: the .deb to test")
 local VERSION = assert(os.getenv("WINSHM_VERSION"), "WINSHM_VERSION: the number in VERSION")
 
-local function has(cmd)
-  return os.execute("command -v " .. cmd .. " >/dev/null 2>&1")
-end
-
-local function lines(cmd)
-  local ok, out = H.sh(cmd)
-  assert(ok, cmd .. " failed:\n" .. out)
-  local t = {}
-  for l in out:gmatch("[^\n]+") do t[#t + 1] = l end
-  return t, out
-end
+local U = require "install.util"
+local has, lines = U.has, U.lines
 
 describe("the Debian package #posix", function()
   it("is named and versioned from VERSION, for this architecture", function()
@@ -64,13 +55,13 @@ describe("the Debian package #posix", function()
                  man:match("^[^\n]+"))
     local _, copyright = lines("dpkg-deb --fsys-tarfile " .. H.quote(DEB)
       .. " | tar -xOf - ./usr/share/doc/winshm/copyright")
-    local license = assert(io.open("LICENSE")):read("a")
+    local license = H.read("LICENSE")
     local text = license:match("\n(Permission is hereby granted.*)$")
     local body = copyright:match("\nLicense: Expat\n( Permission.*)$"):gsub("\n %.\n", "\n\n")
       :gsub("\n ", "\n"):gsub("^ ", "")
     assert.equal(text, body)
     -- the host has Debian's Lua linked in: its copyright line, as lua.h has it
-    local luah = assert(io.open("/usr/include/lua5.4/lua.h")):read("a")
+    local luah = H.read("/usr/include/lua5.4/lua.h")
     local lua_copyright = luah:match("Copyright %(C%) [%d-]+ Lua%.org, PUC%-Rio")
     assert.truthy(lua_copyright)
     assert.truthy(copyright:find(lua_copyright, 1, true), "copyright lacks " .. lua_copyright)

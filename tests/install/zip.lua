@@ -13,30 +13,8 @@ local WINBIN = assert(os.getenv("WINSHM_WINBIN"), "WINSHM_WINBIN: build/win64")
 local WINDEPS = assert(os.getenv("WINSHM_WINDEPS"), "WINSHM_WINDEPS: build/win64/deps")
 local TOP = ("winshm-%s-win64"):format(VERSION)
 
-local function has(cmd)
-  return os.execute("command -v " .. cmd .. " >/dev/null 2>&1")
-end
-
-local function read(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("a")
-  f:close()
-  return s
-end
-
-local function lines(cmd)
-  local ok, out = H.sh(cmd)
-  assert(ok, cmd .. " failed:\n" .. out)
-  local t = {}
-  for l in out:gmatch("[^\n]+") do t[#t + 1] = l end
-  return t
-end
-
-local function set(list)
-  local s = {}
-  for _, v in ipairs(list) do s[v] = true end
-  return s
-end
+local U = require "install.util"
+local has, lines, read = U.has, U.lines, H.read
 
 describe("the Windows zip #posix", function()
   if not (has("wine") and has("unzip")) then
