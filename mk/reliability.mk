@@ -93,7 +93,7 @@ FUZZ_C       = names codec
 FUZZ_ALL     = $(FUZZ_C) $(FUZZ_LUA)
 FUZZ_SECONDS ?= 300
 FUZZ_SHORT   ?= 15
-FUZZ_CC      = $(SAN_CC) -std=gnu99 -g -O1 $(WARN) -Isrc -I$(FUZZ_B)/gen $(LUA_CFLAGS)
+FUZZ_CC      = $(SAN_CC) -std=gnu99 -g -O1 $(WARN) $(VERSION_FLAG) -Isrc -I$(FUZZ_B)/gen $(LUA_CFLAGS)
 FUZZ_LIBS    = $(FUZZ_OBJ) $(LUA_LIBS) -lm -ldl
 
 .PHONY: fuzz-build

@@ -1,8 +1,12 @@
 -- rockspec.lua OUT SRC... -- LUA... : writes the rockspec for the given C
 -- sources (src/*.c but host.c) and Lua parts (lua/winshm/**.lua).
 -- `make rockspec` runs it; tests/rockspec_spec.lua checks the result is
--- current.
+-- current.  The version the module reports comes from the file VERSION.
 local out = assert(arg[1], "usage: rockspec.lua OUT SRC... -- LUA...")
+local vf = assert(io.open("VERSION"))
+local version = vf:read("l")
+vf:close()
+assert(version and version:match("^%d+%.%d+%.%d+$"), "VERSION must hold one number x.y.z")
 local portable, posix, win32, lua = {}, {}, {}, {}
 local into = portable
 for i = 2, #arg do
@@ -82,6 +86,7 @@ build = {
 %s
       },
       incdirs = { "src" },
+      defines = { "WSHM_VERSION_NUMBER=%s" },
       libraries = { "pthread" },
     },
 %s
@@ -94,6 +99,7 @@ build = {
 %s
           },
           incdirs = { "src" },
+          defines = { "WSHM_VERSION_NUMBER=%s" },
           libraries = { "advapi32" },
         },
       },
@@ -101,8 +107,8 @@ build = {
   },
   copy_directories = { "docs" },
 }
-]]):format(list(sources(posix), "        "), table.concat(mods, "\n"),
-           list(sources(win32), "            "))
+]]):format(list(sources(posix), "        "), version, table.concat(mods, "\n"),
+           list(sources(win32), "            "), version)
 local f = assert(io.open(out, "wb"))
 f:write(text)
 f:close()

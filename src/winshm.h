@@ -22,7 +22,14 @@
 #include "lua.h"
 #include "lauxlib.h"
 
-#define WSHM_VERSION    "0.1.0"
+/* The version is the number in the file VERSION; every build passes it
+** as -DWSHM_VERSION_NUMBER=x.y.z (the Makefile, the rockspec). */
+#ifndef WSHM_VERSION_NUMBER
+#error "build with -DWSHM_VERSION_NUMBER=x.y.z, the number in the file VERSION"
+#endif
+#define WSHM_STRINGIFY_(x)  #x
+#define WSHM_STRINGIFY(x)   WSHM_STRINGIFY_(x)
+#define WSHM_VERSION    WSHM_STRINGIFY(WSHM_VERSION_NUMBER)
 
 /* Registry key of the module table (one per Lua state). */
 #define WSHM_MODULE     "winshm.module"

@@ -4,7 +4,7 @@
 -- in .luarc.json) to complete shm.*, link methods, views and error fields.
 
 ---@class winshm
----@field _VERSION string  the module's version, "0.1.0"
+---@field _VERSION string  the module's version, "x.y.z" (the number in the file VERSION)
 local shm = {}
 
 -- ================================================================ types
