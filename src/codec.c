@@ -16,113 +16,231 @@
 
 /* ========================================================== decoding */
 
-static void decstruct (lua_State *L, int lidx, const unsigned char *p,
-                       int into);
+/*
+** A decode fills tables: fillstruct and filllevel set the entries of the
+** table at t (an absolute index) from the bytes at p.  With refill set, t
+** may hold what an earlier decode of the same layout left there: a nested
+** table found in it is refilled where it is, and a char string that did
+** not change is kept, so a warm refill allocates nothing.  A table made
+** anew is filled with refill clear: there is nothing in it to look at.
+**
+** The field table (the keys) and the nested layouts of each layout the
+** decode meets are fetched once, when it starts, for up to KEPT distinct
+** layouts, and stay on the stack below the work: a page holding the same
+** small struct twenty times costs the calls that set its entries, not
+** twenty fetches of the same tables.  The keys of a nested layout of at
+** most SPREAD fields are spread on the stack too, where pushing one is
+** cheaper than reading it from the field table.  Layouts beyond KEPT
+** fetch their tables where they are met.
+*/
+#define KEPT     16     /* layouts a decode keeps at hand */
+#define SPREAD   32     /* fields of a layout whose keys are spread */
+#define SPREADS  128    /* keys spread, at most */
+#define LEVEL    8      /* stack slots one level of nesting takes, at most */
 
-/* The value at the top when it is a table to refill (its index), else
-** 0; what is there stays either way. */
-static int refillable (lua_State *L) {
-  return lua_istable(L, -1) ? lua_gettop(L) : 0;
+typedef struct decoder {
+  lua_State *L;
+  int room;                       /* the stack is ensured up to this slot */
+  int n;                          /* layouts at hand */
+  int spread;                     /* keys spread */
+  const wshm_layout *lay[KEPT];
+  int names[KEPT];                /* slot of its field table; its nested
+                                     layouts (a table or nil) above it */
+  int keys[KEPT];                 /* slot before its first key, or 0 */
+} decoder;
+
+/* Where lay is among the layouts at hand, or -1. */
+static int athand (const decoder *d, const wshm_layout *lay) {
+  int i;
+  for (i = 0; i < d->n; i++)
+    if (d->lay[i] == lay) return i;
+  return -1;
 }
 
-/* Push the table of level 'level' of field f (n elements at p); eidx holds
-** the element layout of a struct array, else 0; into as wshm_decode's. */
-static void declevel (lua_State *L, const wshm_field *f, int level, size_t n,
-                      const unsigned char *p, int eidx, int into) {
-  size_t i, stride = f->stride[level];
-  int t, leaf = level + 1 >= f->nlevels;
-  luaL_checkstack(L, 6, "arrays nested too deeply");
-  if (into != 0) lua_pushvalue(L, into);
+/* Keep at hand the layout whose userdata is at the top (it stays there),
+** and, while there is room, the layouts nested in it. */
+static void keep (decoder *d, int root) {
+  lua_State *L = d->L;
+  int u = lua_gettop(L), i, at = d->n++;
+  const wshm_layout *lay = (const wshm_layout *)lua_touserdata(L, u);
+  d->lay[at] = lay;
+  d->names[at] = u + 1;
+  d->keys[at] = 0;
+  lua_getiuservalue(L, u, LUV_FIELDS);
+  lua_getiuservalue(L, u, LUV_NESTED);
+  if (!root && lay->nfields <= SPREAD && d->spread + lay->nfields <= SPREADS) {
+    d->keys[at] = u + 2;
+    d->spread += lay->nfields;
+    for (i = 1; i <= lay->nfields; i++)
+      lua_rawgeti(L, u + 1, i);
+  }
+  for (i = 0; i < lay->nfields && d->n < KEPT; i++) {
+    const wshm_field *f = &lay->f[i];
+    if (f->kind == WK_STRUCT && athand(d, f->lay) < 0) {
+      lua_rawgeti(L, u + 2, f->sub);
+      keep(d, 0);
+    }
+  }
+}
+
+/* Make sure of LEVEL more stack slots above 'top' (the top). */
+#define roomfor(d, top) \
+  ((top) + LEVEL > (d)->room ? ensure(d, top) : (void)0)
+
+static void ensure (decoder *d, int top) {
+  luaL_checkstack(d->L, 4 * LEVEL, "layouts nested too deeply");
+  d->room = top + 4 * LEVEL;
+}
+
+/* Push a new table for a struct of lay, or (lay NULL) n array elements. */
+static void newtable (lua_State *L, const wshm_layout *lay, size_t n) {
+  if (lay != NULL) lua_createtable(L, 0, lay->nfields);
   else lua_createtable(L, hint(n), 0);
-  t = lua_gettop(L);
+}
+
+static void fillstruct (decoder *d, const wshm_layout *lay, int at,
+                        int lidx, const unsigned char *p, int t, int refill);
+
+/*
+** Fill the table at t with level 'level' of field f (n elements at p).
+** For a struct array, the element layout is at hand at 'at' (>= 0), else
+** its userdata is at eidx.
+*/
+static void filllevel (decoder *d, const wshm_field *f, int level, size_t n,
+                       const unsigned char *p, int at, int eidx, int t,
+                       int refill) {
+  lua_State *L = d->L;
+  size_t i, stride = f->stride[level];
+  int leaf = level + 1 >= f->nlevels, structs = f->kind == WK_STRUCT;
   for (i = 0; i < n; i++) {
     const unsigned char *q = p + i * stride;
     lua_Integer k = (lua_Integer)i + 1;
-    if (leaf && eidx == 0) {  /* a scalar or a string */
-      if (into != 0 && f->kind == WK_CHAR) {
+    int found, sub;
+    if (leaf && !structs) {  /* a scalar or a string */
+      if (refill && f->kind == WK_CHAR) {
         lua_rawgeti(L, t, k);
-        if (wshm_textsame(L, -1, f, q)) { lua_pop(L, 1); continue; }
+        found = wshm_textsame(L, -1, f, q);
         lua_pop(L, 1);
+        if (found) continue;
       }
       wshm_pushitem(L, f, q);
+      lua_rawseti(L, t, k);
+      continue;
     }
-    else {
-      int old = 0;
-      if (into != 0) {
-        lua_rawgeti(L, t, k);
-        if ((old = refillable(L)) == 0) lua_pop(L, 1);
-      }
-      if (!leaf) declevel(L, f, level + 1, f->dims[level + 1], q, eidx, old);
-      else decstruct(L, eidx, q, old);
-      if (old != 0) {  /* refilled where it is: old, old again */
-        lua_pop(L, 2);
-        continue;
-      }
+    found = refill && lua_rawgeti(L, t, k) == LUA_TTABLE;
+    if (!found) {
+      if (refill) lua_pop(L, 1);
+      newtable(L, leaf ? f->lay : NULL, leaf ? 0 : f->dims[level + 1]);
     }
-    lua_rawseti(L, t, k);
+    sub = lua_gettop(L);
+    roomfor(d, sub);
+    if (!leaf)
+      filllevel(d, f, level + 1, f->dims[level + 1], q, at, eidx, sub, found);
+    else
+      fillstruct(d, f->lay, at, eidx, q, sub, found);
+    if (found) lua_pop(L, 1);  /* refilled where it is */
+    else lua_rawseti(L, t, k);
   }
 }
 
-/* Push the struct of the layout userdata at lidx at p as a table. */
-static void decstruct (lua_State *L, int lidx, const unsigned char *p,
-                       int into) {
-  const wshm_layout *lay = (const wshm_layout *)lua_touserdata(L, lidx);
-  int i, t, names;
-  luaL_checkstack(L, 8, "layouts nested too deeply");
-  if (into != 0) lua_pushvalue(L, into);
-  else lua_createtable(L, 0, lay->nfields);
-  t = lua_gettop(L);
-  lua_getiuservalue(L, lidx, LUV_FIELDS);
-  names = t + 1;
-  for (i = 0; i < lay->nfields; i++) {
-    const wshm_field *f = &lay->f[i];
+/* Fill the entry of t named by the key at the top with the composite
+** field f at q; nested holds the nested layouts of f's layout.  Pops the
+** key. */
+static void fillcomposite (decoder *d, int nested, const wshm_field *f,
+                           const unsigned char *q, int t, int refill) {
+  lua_State *L = d->L;
+  int key = lua_gettop(L), found = 0, at = -1, eidx = 0;
+  roomfor(d, key);
+  if (refill) {
+    lua_pushvalue(L, key);
+    found = lua_rawget(L, t) == LUA_TTABLE;
+    if (!found) lua_pop(L, 1);
+  }
+  if (!found) newtable(L, f->nlevels > 0 ? NULL : f->lay, f->dims[0]);
+  if (f->kind == WK_STRUCT && (at = athand(d, f->lay)) < 0) {
+    lua_rawgeti(L, nested, f->sub);  /* not at hand: its userdata */
+    eidx = key + 2;
+  }
+  if (f->nlevels > 0)
+    filllevel(d, f, 0, f->dims[0], q, at, eidx, key + 1, found);
+  else
+    fillstruct(d, f->lay, at, eidx, q, key + 1, found);
+  if (found)  /* refilled where it is */
+    lua_settop(L, key - 1);
+  else {
+    if (eidx != 0) lua_pop(L, 1);
+    lua_rawset(L, t);
+  }
+}
+
+/* Fill the table at t with the struct of lay at p: lay is at hand at 'at'
+** (>= 0), else its userdata is at lidx. */
+static void fillstruct (decoder *d, const wshm_layout *lay, int at,
+                        int lidx, const unsigned char *p, int t, int refill) {
+  lua_State *L = d->L;
+  const wshm_field *f, *end = lay->f + lay->nfields;
+  int i, top = 0, names, keys = 0;
+  if (at >= 0) {
+    names = d->names[at];
+    keys = d->keys[at];
+  }
+  else {  /* not at hand: fetched for this struct */
+    top = lua_gettop(L);
+    lua_getiuservalue(L, lidx, LUV_FIELDS);
+    lua_getiuservalue(L, lidx, LUV_NESTED);
+    names = top + 1;
+  }
+  for (f = lay->f, i = 1; f < end; f++, i++) {
     const unsigned char *q = p + f->offset;
-    int old = 0;
-    lua_rawgeti(L, names, i + 1);
-    if (into != 0 && (f->composite != 0 || f->kind == WK_CHAR)) {
+    if (keys != 0) lua_pushvalue(L, keys + i);  /* the key */
+    else lua_rawgeti(L, names, i);
+    if (f->composite != 0) {
+      fillcomposite(d, names + 1, f, q, t, refill);
+      continue;
+    }
+    if (f->code == WC_TEXT && refill && f->kind == WK_CHAR) {
+      int same;  /* kept when the same */
       lua_pushvalue(L, -1);
       lua_rawget(L, t);
-      if (f->composite == 0) {  /* a char string: kept when the same */
-        int same = wshm_textsame(L, -1, f, q);
-        lua_pop(L, 1);
-        if (same) { lua_pop(L, 1); continue; }
-      }
-      else if ((old = refillable(L)) == 0)
-        lua_pop(L, 1);
+      same = wshm_textsame(L, -1, f, q);
+      lua_pop(L, same ? 2 : 1);
+      if (same) continue;
     }
-    if (f->composite == 0)  /* one scalar or string: the common case */
-      wshm_pushitem(L, f, q);
-    else if (f->kind == WK_STRUCT) {
-      wshm_pushnested(L, lidx, f);
-      if (f->nlevels > 0)
-        declevel(L, f, 0, f->dims[0], q, lua_gettop(L), old);
-      else
-        decstruct(L, lua_gettop(L), q, old);
-      lua_remove(L, -2);
-    }
-    else
-      declevel(L, f, 0, f->dims[0], q, 0, old);
-    if (old != 0)  /* refilled where it is: key, old, old again */
-      lua_pop(L, 3);
-    else
-      lua_rawset(L, t);
+    wshm_pushitem(L, f, q);  /* one scalar or string: the common case */
+    lua_rawset(L, t);
   }
-  lua_settop(L, t);
+  if (top != 0) lua_settop(L, top);
 }
 
 void wshm_decode (lua_State *L, int lidx, const wshm_span *s,
                   const unsigned char *p, int into) {
+  decoder d;
+  int t, refill = into != 0, at = 0, eidx = 0;
   lidx = lua_absindex(L, lidx);
-  if (into != 0) into = lua_absindex(L, into);
-  if (s->fld == NULL)
-    decstruct(L, lidx, p, into);
-  else if (s->fld->kind == WK_STRUCT) {
-    wshm_pushnested(L, lidx, s->fld);
-    declevel(L, s->fld, s->level, s->n, p, lua_gettop(L), into);
-    lua_remove(L, -2);
-  }
+  luaL_checkstack(L, 3 * KEPT + SPREADS + 2 * LEVEL,
+                  "layouts nested too deeply");
+  if (refill)
+    lua_pushvalue(L, into);
+  else if (s->fld == NULL)
+    newtable(L, s->lay, 0);
   else
-    declevel(L, s->fld, s->level, s->n, p, 0, into);
+    newtable(L, NULL, s->n);
+  t = lua_gettop(L);
+  d.L = L;
+  d.n = d.spread = 0;
+  d.room = t + 3 * KEPT + SPREADS + 2 * LEVEL - 1;
+  lua_pushvalue(L, lidx);
+  keep(&d, 1);  /* s->lay: at 0 */
+  if (s->fld == NULL)
+    fillstruct(&d, s->lay, 0, lidx, p, t, refill);
+  else {
+    if (s->fld->kind == WK_STRUCT && (at = athand(&d, s->fld->lay)) < 0) {
+      lua_rawgeti(L, d.names[0] + 1, s->fld->sub);
+      eidx = lua_gettop(L);
+    }
+    filllevel(&d, s->fld, s->level, s->n, p, at, eidx, t, refill);
+  }
+  lua_settop(L, t);
 }
 
 /* ============================================================ plans */
