@@ -10,13 +10,25 @@ BENCH_ENV = LUA_CPATH="$(CURDIR)/$(B)/bench/?.so;;" WINSHM_HOST=$(CURDIR)/$(B)/w
 $(B)/bench/bench_floor.so: bench/floor.c | $(B)/bench
 	$(CC) $(ALLCFLAGS) -fno-plt -shared -o $@ $< -lpthread
 
+# The frame floor: bench/frame.c with the page's C structs and fill
+# functions, generated from the layout in bench/page.lua (whose
+# description the frame peers read too).
+$(B)/bench/page.desc: bench/page.lua bench/describe.lua $(B)/winshm | $(B)/bench
+	$(B)/winshm bench/describe.lua bench/page.lua > $@.tmp && mv $@.tmp $@
+
+$(B)/bench/page_floor.h: $(B)/bench/page.desc bench/gen_floor.lua bench/desc.lua
+	$(LUA) bench/gen_floor.lua $< packet > $@.tmp && mv $@.tmp $@
+
+$(B)/bench/bench_frame.so: bench/frame.c $(B)/bench/page_floor.h
+	$(CC) $(ALLCFLAGS) -I$(B)/bench -fno-plt -shared -o $@ $<
+
 $(B)/bench/pingpong: bench/pingpong.c | $(B)/bench
 	$(CC) -O2 -Wall -o $@ $<
 
 $(B)/bench:
 	mkdir -p $@
 
-BENCH_DEPS = all $(B)/bench/bench_floor.so $(B)/bench/pingpong
+BENCH_DEPS = all $(B)/bench/bench_floor.so $(B)/bench/bench_frame.so $(B)/bench/pingpong
 
 .PHONY: bench bench-quick
 bench: $(BENCH_DEPS)
