@@ -9,11 +9,20 @@
 -- cross-process ping-pong is timed by the wall clock.  PATTERN (a Lua
 -- pattern) keeps only the rows whose label matches.
 --
+-- Whole frames: read_consistent of a telemetry page (bench/page.lua) into
+-- a reused table, against a C function doing the same with nothing of
+-- winshm (bench/frame.c), and against Python's ctypes and LuaJIT's FFI
+-- doing it their way, each in its own process (bench/frame_ctypes.py,
+-- bench/frame_ffi.lua); every one is checked once to give the same
+-- values as winshm.
+--
 -- Run with the host: build/winshm bench/bench.lua, LUA_CPATH finding
--- build/bench/bench_floor.so (make bench does all of this).
+-- build/bench/bench_floor.so and bench_frame.so (make bench does all of
+-- this).
 -- BENCH_CALLGRIND=1 adds instruction counts from valgrind's callgrind.
 local shm = require "winshm"
 local floor = require "bench_floor"
+local frame = require "bench_frame"
 
 local quick = arg[1] == "quick"
 local PATTERN = arg[quick and 2 or 1]
@@ -46,6 +55,17 @@ local function wanted(label)
   return PATTERN == nil or label:find(PATTERN) ~= nil
 end
 
+-- Do a and b hold the same values (numbers of the same subtype), tables
+-- compared entry by entry?
+local function same(a, b)
+  if type(a) ~= "table" or type(b) ~= "table" then
+    return a == b and math.type(a) == math.type(b)
+  end
+  for k, x in pairs(a) do if not same(x, b[k]) then return false end end
+  for k in pairs(b) do if a[k] == nil then return false end end
+  return true
+end
+
 -------------------------------------------------------------- the layouts
 local Vec3 = shm.struct { name = "Vec3", { "x", "double" }, { "y", "double" },
                           { "z", "double" } }
@@ -75,6 +95,22 @@ do
   ctor = assert(load("local x = ... return { " .. table.concat(fields, ", ") .. " }"))
 end
 
+-- The telemetry page, every value its own, and the first reads of it by
+-- winshm and by the floor, which must agree.
+local Page = dofile(HERE .. "page.lua")
+local SEQ, DESC = "packet", BUILD .. "/bench/page.desc"
+local PAGE = NAME .. "_page"
+local plink <close> = assert(shm.create(PAGE, Page))
+dofile(HERE .. "pagefill.lua")(shm, plink:get_mut(), Page, SEQ)
+local pv = plink:get()
+local scheme = { seq = SEQ }
+local mine = assert(shm.read_consistent(pv, scheme))
+local fmap = frame.map(PAGE)
+local theirs = assert(frame.read(fmap, {}))
+local usual = assert(frame.read_literal(fmap, {}))
+assert(same(mine, theirs) and same(mine, usual), "the floor's frame differs from winshm's")
+local PAGEDUMP = dofile(HERE .. "dump.lua")(mine)
+
 ------------------------------------------------------------------ cases
 -- A case: label, goal (the largest ratio that meets it, or nil), the
 -- baseline's name, run(n) and base(n), each returning seconds for n
@@ -86,9 +122,10 @@ local function case(label, goal, basename, run, base, n)
   cases[#cases + 1] = { label = label, goal = goal, basename = basename,
                         run = run, base = base, n = n or N, t = {}, b = {} }
 end
-local function peer(label, goal, time)
+local function peer(label, goal, time, vsfloor)
   if not wanted(label) then return end
-  peers[#peers + 1] = { label = label, goal = goal, time = time, t = {} }
+  peers[#peers + 1] = { label = label, goal = goal, time = time, t = {},
+                        vsfloor = vsfloor }
 end
 
 -- timed(fn) -> run(n): CPU seconds of fn(n)
@@ -120,6 +157,44 @@ case("shm.read of a 100-field struct", 2, "Lua table constructor",
   timed(function(n) for _ = 1, n do shm.read(w) end end),
   timed(function(n) for i = 1, n do ctor(i) end end), N // 100)
 
+-- A whole frame, refilled in place, against the C floor of the same work.
+local FRAME_LABEL = "read_consistent of a page, reused"
+local FRAME_PEERS = "Python ctypes|LuaJIT FFI"
+local framecase
+if wanted(FRAME_LABEL) or (PATTERN and FRAME_PEERS:find(PATTERN)) then
+  local read_consistent, fread, fusual = shm.read_consistent, frame.read, frame.read_literal
+  local run = timed(function(n) for _ = 1, n do read_consistent(pv, scheme, nil, mine) end end)
+  framecase = { label = FRAME_LABEL, goal = 1.3, n = N // 100, t = {}, b = {},
+    basename = "C: seq check, memcpy, rawsets", run = run,
+    base = timed(function(n) for _ = 1, n do fread(fmap, theirs) end end) }
+  cases[#cases + 1] = framecase
+  case(FRAME_LABEL, nil, "C as usual: lua_setfield", run,
+    timed(function(n) for _ = 1, n do fusual(fmap, usual) end end), N // 100)
+end
+
+-- Five numbers a frame: a reader, five view reads, five floor reads.
+local read5 = shm.reader(Page, "speed", "rpm", "gear", "fuel", "steer")
+local reader5 = timed(function(n)
+  local s = 0
+  for _ = 1, n do
+    local a, b, c, d, e = read5(pv)
+    s = s + a + b + c + d + e
+  end
+  return s
+end)
+case("shm.reader of 5 scalars", 0.75, "5 view reads: v.speed, ...", reader5,
+  timed(function(n)
+    local s = 0
+    for _ = 1, n do s = s + pv.speed + pv.rpm + pv.gear + pv.fuel + pv.steer end
+    return s
+  end), N // 5)
+case("shm.reader of 5 scalars", 1, "5 floor __index reads", reader5,
+  timed(function(n)
+    local s = 0
+    for _ = 1, n do s = s + f.x + f.x + f.x + f.x + f.x end
+    return s
+  end), N // 5)
+
 -- Regions, against C loops of the same system calls (bench/floor.c).
 case("open + close", 1.5, "C loop of the same syscalls",
   timed(function(n) for _ = 1, n do shm.open(NAME, 0):close() end end),
@@ -149,14 +224,38 @@ peer("string.unpack of the field", nil, function()
   end)(PEER_N) / PEER_N
 end)
 if have("python3") then
-  peer("Python ctypes field read", 3, function()
+  peer("Python ctypes field read", nil, function()
     return tonumber(capture(("python3 %sctypes_peer.py %d 3"):format(HERE, PEER_N)))
-  end)
+  end, true)
 end
 if have("luajit") then
   peer("LuaJIT FFI field read (JIT off)", nil, function()
     return tonumber(capture(("luajit -joff %sffi_peer.lua %d 3"):format(HERE, PEER_N)))
   end)
+end
+
+-- Frame peers: the same frame, other ways, each in its own process, each
+-- checked once to read what winshm reads.  goal: the smallest ratio peer /
+-- winshm's frame.
+local fpeers = {}
+local function fpeer(label, goal, cmd, frames)
+  if not framecase or not wanted(label) then return end
+  local args = ("%s %s %s"):format(DESC, PAGE, SEQ)
+  local got = capture(cmd:format(args) .. " 1 1 dump"):gsub("\n$", "")
+  assert(got == PAGEDUMP, label .. ": the peer's frame differs from winshm's")
+  fpeers[#fpeers + 1] = { label = label, goal = goal, t = {}, time = function()
+    return tonumber(capture(cmd:format(args) .. (" %d 3"):format(frames)))
+  end, vsfloor = label:find("Python") ~= nil }
+end
+local PY = "python3 " .. HERE .. "frame_ctypes.py %s "
+local LJ = HERE .. "frame_ffi.lua %s"
+if have("python3") then
+  fpeer("Python ctypes, dict via _fields_", 10, PY .. "generic", quick and 100 or 1000)
+  fpeer("Python ctypes, dict via code", nil, PY .. "generated", quick and 300 or 3000)
+end
+if have("luajit") then
+  fpeer("LuaJIT FFI, JIT on", nil, "luajit " .. LJ, quick and 2000 or 20000)
+  fpeer("LuaJIT FFI, JIT off", nil, "luajit -joff " .. LJ, quick and 300 or 3000)
 end
 
 -- The cross-process round trip: two processes pass a token through an
@@ -208,6 +307,9 @@ for _ = 1, ROUNDS do
       if t then p.t[#p.t + 1] = t end
     end
   end
+  for _, p in ipairs(fpeers) do
+    p.t[#p.t + 1] = assert(p.time(), p.label .. " failed")
+  end
 end
 if pingpong then
   for _ = 1, quick and 1 or 5 do pingpong.round() end
@@ -240,9 +342,9 @@ if os.getenv("BENCH_CALLGRIND") == "1" and not quick and have("valgrind") then
       package.cpath, HOST, HERE, op, n))
     return tonumber((out:match("Collected : (%d+)")))
   end
-  local function per(op)
-    local a, b = collected(op, 200000), collected(op, 100000)
-    return a and b and (a - b) // 100000
+  local function per(op, n)
+    local a, b = collected(op, 2 * n), collected(op, n)
+    return a and b and (a - b) // n
   end
   for _, p in ipairs {
     { "top-level uint32 read", "read", "floor_read" },
@@ -250,9 +352,10 @@ if os.getenv("BENCH_CALLGRIND") == "1" and not quick and have("valgrind") then
     { "nested scalar v.pos.x", "nested", "floor_read" },
     { "array element arr[i]", "array", "floor_array" },
     { "ping-pong step: load, store", "atomic", "floor_atomic" },
+    { FRAME_LABEL, "frame", "floor_frame", 1000 },
   } do
     if wanted(p[1]) then
-      local a, b = per(p[2]), per(p[3])
+      local a, b = per(p[2], p[4] or 100000), per(p[3], p[4] or 100000)
       if a and b then counts[#counts + 1] = { p[1], a, b } end
     end
   end
@@ -292,10 +395,29 @@ if #peers > 0 and read_ns then
   -- What no userdata read can beat: the peer against the floor itself.
   local floor_ns = readcase and median(readcase.b) * 1e9
   for _, p in ipairs(peers) do
-    if p.goal and #p.t > 0 and floor_ns then
+    if p.vsfloor and #p.t > 0 and floor_ns then
       local t = median(p.t) * 1e9
       say("%-34s %10.1f  %-30s %10.1f %7.2f %7s", "  " .. p.label, t,
           "floor __index: the best case", floor_ns, t / floor_ns, "-")
+    end
+  end
+end
+if #fpeers > 0 then
+  local wf, fl = median(framecase.t) * 1e9, median(framecase.b) * 1e9
+  say("")
+  say("%-34s %10s  %-30s %10s %7s %7s", "peer (whole page, seq-checked)", "ns/frame",
+      "winshm read_consistent, reused", "ns/frame", "times", "goal")
+  for _, p in ipairs(fpeers) do
+    local t = median(p.t) * 1e9
+    say("%-34s %10.1f  %-30s %10.1f %7.2f %7s %s", p.label, t, "winshm", wf, t / wf,
+        p.goal and (">= " .. p.goal) or "-", p.goal and verdict(t / wf >= p.goal) or "")
+  end
+  -- What no reader of the page can beat: the peer against the C floor.
+  for _, p in ipairs(fpeers) do
+    if p.vsfloor then
+      local t = median(p.t) * 1e9
+      say("%-34s %10.1f  %-30s %10.1f %7.2f %7s", "  " .. p.label, t,
+          "C floor: the best case", fl, t / fl, "-")
     end
   end
 end

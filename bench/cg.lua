@@ -17,6 +17,16 @@ local v = link:get_mut()
 local arr = v.arr
 local f = floor.new()
 local aload, astore = shm.atomic_load, shm.atomic_store
+local HERE = arg[0]:match("^(.*[/\\])") or "./"
+
+-- The telemetry page of bench.lua's frame rows, read into a reused table.
+local function page()
+  local Page = dofile(HERE .. "page.lua")
+  local name = ("winshm_cgp_%s_%d_%d"):format(op, n, math.random(1e9))
+  local k = assert(shm.create(name, Page))
+  dofile(HERE .. "pagefill.lua")(shm, k:get_mut(), Page, "packet")
+  return k, name
+end
 
 local loops = {
   floor_read = function() local s = 0 for _ = 1, n do s = s + f.x end return s end,
@@ -45,6 +55,23 @@ local loops = {
       store(c, "turn", i & 0xffff)
     end
     floor.unlink(name)
+  end,
+  -- a whole frame: winshm's read_consistent, and the C floor of the same
+  frame = function()
+    local k = page()
+    local pv, scheme = k:get(), { seq = "packet" }
+    local t = shm.read_consistent(pv, scheme)
+    for _ = 1, n do shm.read_consistent(pv, scheme, nil, t) end
+    k:close()
+  end,
+  floor_frame = function()
+    local k, name = page()
+    local frame = require "bench_frame"
+    local m = frame.map(name)
+    local t = frame.read(m, {})
+    for _ = 1, n do frame.read(m, t) end
+    frame.unmap(m)
+    k:close()
   end,
 }
 assert(loops[op], "unknown loop")()
