@@ -10,6 +10,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "hidden.h"
+
+WSHM_HIDE_BEGIN
 
 /* Error kinds (docs/reference.md, "Errors"). */
 #define WSHM_EOPEN      "OpenMapping"
@@ -174,5 +177,7 @@ void wshm_os_yield (void);
 
 /* A monotonic clock, in milliseconds from an arbitrary start. */
 uint64_t wshm_os_msec (void);
+
+WSHM_HIDE_END
 
 #endif

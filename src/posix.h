@@ -4,9 +4,14 @@
 #define WINSHM_POSIX_H
 
 #include <stddef.h>
+#include "hidden.h"
+
+WSHM_HIDE_BEGIN
 
 /* The name without a Windows namespace prefix (Local\ or Global\,
 ** any case); *len is shortened to match. */
 const char *wshm_posix_stripprefix (const char *name, size_t *len);
+
+WSHM_HIDE_END
 
 #endif

@@ -12,6 +12,9 @@
 #include "backend.h"
 #include "codec.h"
 #include "layout.h"
+#include "hidden.h"
+
+WSHM_HIDE_BEGIN
 
 #define WSHM_VIEW       "winshm.view"
 
@@ -95,5 +98,7 @@ void wshm_view_field (lua_State *L, int vidx, int kidx, wshm_fieldref *f);
 
 /* Views, link:get/get_mut/view, shm.sizeof. */
 void wshm_open_view (lua_State *L);
+
+WSHM_HIDE_END
 
 #endif
