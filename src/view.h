@@ -27,7 +27,8 @@ typedef struct wshm_vclass {
 } wshm_vclass;
 
 /*
-** A view (userdata WSHM_VIEW).  A struct view ('fld' NULL) covers a whole
+** A view (userdata WSHM_VIEW).  Its fields are view.c's; the layers
+** above use the functions below.  A struct view ('fld' NULL) covers a whole
 ** layout; an array view covers level 'level' of the array field 'fld'.
 ** 'r' is the link's region: r->base == NULL means the link is closed.
 ** 'lay' is the layout viewed, or for an array view the layout that holds
@@ -65,6 +66,23 @@ static inline int wshm_view_isopen (const wshm_view *v) {
 /* Bytes the view covers. */
 static inline size_t wshm_view_size (const wshm_view *v) {
   return v->fld == NULL ? v->lay->size : v->n * v->stride;
+}
+
+/* Its first byte in the mapping: use it only while wshm_view_isopen(v),
+** with no Lua code run since that was checked. */
+static inline unsigned char *wshm_view_data (const wshm_view *v) {
+  return v->data;
+}
+
+/* Does the view allow writes? */
+static inline int wshm_view_writable (const wshm_view *v) {
+  return v->writable;
+}
+
+/* The layout of a struct view (the whole of it), or NULL for an array
+** view. */
+static inline const wshm_layout *wshm_view_struct (const wshm_view *v) {
+  return v->fld == NULL ? v->lay : NULL;
 }
 
 /* Push the userdata of the view at vidx's layout (v->lay) and fill s with
