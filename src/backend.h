@@ -1,8 +1,10 @@
 /*
 ** backend.h -- the one narrow interface between winshm and the operating
-** system.  Two implementations: os_posix.c (shm_open/mmap) and
-** os_win32.c (CreateFileMappingW/MapViewOfFile); the Makefile picks one.
-** Nothing here knows about Lua.
+** system.  Two implementations: the POSIX one for Linux (os_posix.c,
+** sync_posix.c, fault_posix.c: files under /dev/shm made with O_TMPFILE
+** and mmap'ed) and the Win32 one (os_win32.c, sync_win32.c: named file
+** mappings, mutexes and events); the Makefile picks one.  Nothing here
+** knows about Lua.
 */
 #ifndef WINSHM_BACKEND_H
 #define WINSHM_BACKEND_H
@@ -10,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Error kinds (API.md section 2). */
+/* Error kinds (docs/reference.md, "Errors"). */
 #define WSHM_EOPEN      "OpenMapping"
 #define WSHM_ECREATE    "CreateMapping"
 #define WSHM_EMAP       "MapView"
@@ -43,18 +45,35 @@ typedef struct wshm_ropts {
 } wshm_ropts;
 
 /*
-** A mapped region.  'base' is NULL while nothing is mapped; the handle
-** fields belong to the backend.  A zeroed struct is a closed region.
+** A mapped region.  A zeroed struct is a closed region.  'base' is NULL
+** when the region cannot be used: closed, or lost (POSIX: the object was
+** truncated under the mapping by another process; see wshm_lost).  The
+** other fields belong to the backend.  POSIX records the mapping by the
+** struct's address: it must not move while open.
 */
 typedef struct wshm_region {
-  unsigned char *base;  /* first mapped byte */
+  unsigned char *base;  /* first mapped byte; NULL: unusable */
+  unsigned char *map;   /* what close unmaps (base, until the region is lost) */
   uint64_t size;        /* bytes mapped (what link:size() reports) */
   intptr_t handle;      /* fd or HANDLE; -1/NULL when closed */
   int writable;         /* mapped for writing */
   int created;          /* this handle created the object */
   int managed;          /* POSIX: remove the object after its last handle */
+  volatile int lost;    /* POSIX: truncated by another process (set once,
+                           by the SIGBUS handler, with base = NULL) */
+  void *fault;          /* POSIX: its entry in the record of mappings */
   char id[272];         /* the system's name of the object */
 } wshm_region;
+
+/*
+** Was r lost to a truncation?  Ask after the last access of an operation:
+** the fence keeps the compiler from reading the flag before an access
+** (the handler sets it while that access faults).
+*/
+static inline int wshm_lost (const wshm_region *r) {
+  __atomic_signal_fence(__ATOMIC_SEQ_CST);
+  return r->lost;
+}
 
 /* Values a closed region holds. */
 void wshm_os_init (wshm_region *r);
@@ -87,9 +106,6 @@ const char *wshm_os_objname (const char *name, size_t *len);
 /* Platform part of name checking: fills e (InvalidName) and returns 0
 ** when the platform cannot take the name. */
 int wshm_os_checkname (const char *name, size_t len, wshm_err *e);
-
-/* Page size of the system, for rounding and reporting. */
-size_t wshm_os_pagesize (void);
 
 /* Fill 'e' with an error of 'kind' for the system error 'sys'. */
 void wshm_os_seterr (wshm_err *e, const char *kind, long sys,
@@ -128,6 +144,8 @@ enum wshm_wait {
 
 typedef struct wshm_syncopts {
   unsigned mode;          /* POSIX permission bits of a new object */
+  int shared;             /* POSIX: accept an object (and its directory)
+                             that other users own or may write */
 } wshm_syncopts;
 
 /*
