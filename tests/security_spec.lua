@@ -349,6 +349,58 @@ describe("security", function()
     end)
   end)
 
+  -- opts.sddl is text the system reads while it makes the mapping: it
+  -- must stay alive until then, wherever it came from.  The collector runs
+  -- at every allocation meanwhile, so a string left unanchored is gone.
+  describe("opts.sddl #windows", function()
+    local function eager(f)
+      collectgarbage("incremental", 0, 1000, 0)
+      local ok, err = pcall(f)
+      collectgarbage("incremental", 200, 100, 13)
+      assert(ok, err)
+    end
+
+    it("from an __index metamethod is the descriptor the mapping gets", function()
+      local names, links = {}, {}
+      eager(function()
+        for i = 1, 20 do
+          -- everyone may map it for reading (FILE_MAP_READ = 4), nothing more
+          local opts = setmetatable({}, { __index = function(_, k)
+            if k == "sddl" then return "D:P" .. ("(A;;0x0004;;;WD)"):rep(i) end
+          end })
+          names[i] = H.name("sddlidx")
+          links[i] = assert(shm.create(names[i], 64, opts))
+        end
+      end)
+      local ok, out = H.run([[
+        local shm = require "winshm"
+        local out = {}
+        for i = 1, select("#", ...) do
+          local n = select(i, ...)
+          local r = shm.open(n, 64)
+          local w, err = shm.open_existing(n, 64)
+          out[#out + 1] = (r and "r" or "-") .. (w and "w" or err.code)
+          if r then r:close() end
+          if w then w:close() end
+        end
+        io.write(table.concat(out, " "))
+      ]], table.unpack(names))
+      for _, l in ipairs(links) do l:close() end
+      assert.is_true(ok, out)
+      assert.equal(("rEACCES "):rep(20):sub(1, -2), out)
+    end)
+
+    it("given as a number is taken as its text, and refused as a descriptor", function()
+      eager(function()
+        for i = 1, 20 do
+          local l, err = shm.create(H.name("sddlnum"), 64, { sddl = 1000 + i })
+          assert.is_nil(l)
+          assert.equal("CreateMapping EINVAL", err.kind .. " " .. err.code)
+        end
+      end)
+    end)
+  end)
+
   describe("names", function()
     it("cannot leave the shm namespace #posix", function()
       local outside = os.tmpname()
