@@ -40,7 +40,7 @@
 #define MAXTRIES    1000
 #define NAMEMAX     255
 #define PATHSIZE    (sizeof(SHMDIR) + NAMEMAX + 1)
-#define LOCKWAIT    20000     /* x 0.2 ms: 4 s for a closer's exclusive lock */
+#define LOCKWAIT    4.0       /* s: the longest wait for a closer's exclusive lock */
 
 /* -------------------------------------------------------------- names */
 
@@ -205,14 +205,23 @@ static void unlink_locked (int fd, const char *path) {
     unlink(path);
 }
 
+/* Seconds of CLOCK_MONOTONIC. */
+static double now (void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 /* Take a shared lock, waiting out the short exclusive locks of closers
-** (at most LOCKWAIT pauses: a holder of an exclusive lock that does not
-** let go costs an opener 4 s, then EAGAIN). */
+** (LOCKWAIT seconds at most: a holder of an exclusive lock that does not
+** let go costs an opener that long, then EAGAIN). */
 static int lock_shared (int fd) {
-  int i;
-  for (i = 0; i < LOCKWAIT; i++) {
+  double deadline = 0;
+  for (;;) {
     if (flock(fd, LOCK_SH | LOCK_NB) == 0) return 0;
     if (errno != EWOULDBLOCK && errno != EINTR) return -1;
+    if (deadline == 0) deadline = now() + LOCKWAIT;
+    else if (now() > deadline) break;
     pause_briefly();
   }
   errno = EAGAIN;

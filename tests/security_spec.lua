@@ -401,6 +401,51 @@ describe("security", function()
     end)
   end)
 
+  describe("regions of this user that another may read #posix", function()
+    -- Their lifetime lock is a flock, which a reader may take too: holding
+    -- it exclusively makes every open wait, at most 4 s, then EAGAIN.
+    it("cost an open at most 4 s when a reader holds the lock", function()
+      if not can_isolate() then pending("needs root, setpriv and unshare") return end
+      local ok, out = isolated([[
+        local clock = require("system").monotime
+        local dir = os.tmpname()
+        os.remove(dir)
+        assert(os.execute("mkdir -m 777 " .. dir))
+        local function await(f)
+          for _ = 1, 400 do
+            local fh = io.open(dir .. "/" .. f)
+            if fh then fh:close() return end
+            os.execute("sleep 0.05")
+          end
+          error("no " .. f)
+        end
+        local function wait_for(f)   -- the same in the shell, 30 s at most
+          return ("n=0; while [ ! -e %s/%s ] && [ $n -lt 600 ]; do sleep 0.05;"
+            .. " n=$((n+1)); done"):format(dir, f)
+        end
+        local l = assert(shm.create("pinned", 64, { mode = 0x1a4 }))
+        local script = table.concat({
+          "exec 9</dev/shm/pinned", "flock -s 9", "touch " .. dir .. "/held",
+          wait_for("go"), "flock -x 9", "touch " .. dir .. "/pinned", wait_for("stop")
+        }, " && ")
+        assert(os.execute(AS_NOBODY .. "sh -c " .. q(script) .. " &"))
+        await("held")
+        l:close()   -- not the last holder: the name stays
+        io.open(dir .. "/go", "w"):close()
+        await("pinned")
+        local t0 = clock()
+        local o, err = shm.open("pinned", 0)
+        io.write(o and "opened" or err.code, (" %.1f"):format(clock() - t0))
+        io.open(dir .. "/stop", "w"):close()
+        os.execute("sleep 0.2; rm -rf " .. dir)
+      ]])
+      assert.is_true(ok, out)
+      local code, took = out:match("^(%u+) ([%d.]+)$")
+      assert.equal("EAGAIN", code, out)
+      assert.is_true(tonumber(took) >= 3.9 and tonumber(took) < 8, out)
+    end)
+  end)
+
   describe("names", function()
     it("cannot leave the shm namespace #posix", function()
       local outside = os.tmpname()
