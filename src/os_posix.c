@@ -149,9 +149,9 @@ int wshm_posix_usable (int fd, const wshm_pobj *p, wshm_err *e) {
 int wshm_posix_trustdir (const char *path, int own, const char *kind,
                          const char *name, wshm_err *e) {
   struct stat st;
-  int ok, fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  int en, fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {
-    int en = errno;
+    en = errno;
     if (en == ELOOP || en == ENOTDIR)
       wshm_posix_fail(e, kind, "EACCES", "use", name, "%s is not a directory",
                       path);
@@ -159,10 +159,10 @@ int wshm_posix_trustdir (const char *path, int own, const char *kind,
       wshm_os_seterr(e, kind, en, "use the directory of", name);
     return 0;
   }
-  ok = fstat(fd, &st) == 0;
+  en = fstat(fd, &st) == 0 ? 0 : errno;
   close(fd);
-  if (!ok)
-    wshm_os_seterr(e, kind, errno, "use the directory of", name);
+  if (en != 0)
+    wshm_os_seterr(e, kind, en, "use the directory of", name);
   else if (own && st.st_uid != geteuid() && st.st_uid != 0)
     wshm_posix_fail(e, kind, "EACCES", "use", name, "the directory %s belongs"
                     " to user %lu, neither this one nor root", path,
