@@ -1,10 +1,11 @@
 /*
 ** backend.h -- the one narrow interface between winshm and the operating
 ** system.  Two implementations: the POSIX one for Linux (os_posix.c,
-** sync_posix.c, fault_posix.c: files under /dev/shm made with O_TMPFILE
-** and mmap'ed) and the Win32 one (os_win32.c, sync_win32.c: named file
-** mappings, mutexes and events); the Makefile picks one.  Nothing here
-** knows about Lua.
+** sync_posix.c, fault_posix.c, errno_posix.c: objects in /dev/shm made
+** with O_TMPFILE, mmap'ed, kept alive by flock; robust pthread objects)
+** and the Win32 one (os_win32.c, sync_win32.c: CreateFileMappingW /
+** MapViewOfFile, CreateMutexW, CreateEventW); the Makefile picks one.
+** Nothing here knows about Lua.
 */
 #ifndef WINSHM_BACKEND_H
 #define WINSHM_BACKEND_H
@@ -191,5 +192,8 @@ void wshm_os_event_close (wshm_sync *s);
 /* Give the processor to another thread for a moment (a reader waiting
 ** out a writer). */
 void wshm_os_yield (void);
+
+/* A monotonic clock, in milliseconds from an arbitrary start. */
+uint64_t wshm_os_msec (void);
 
 #endif

@@ -1,7 +1,7 @@
 /*
 ** sync.c -- shm.mutex and shm.event: named cross-process mutexes and
-** auto-reset events (docs/reference.md, "Mutexes" and "Events").  The system work is behind the
-** synchronisation section of backend.h.
+** auto-reset events (docs/reference.md, "Mutexes" and "Events").  The
+** system work is behind the synchronisation section of backend.h.
 **
 ** Both objects keep the name as given in user value 1.  A mutex counts
 ** the locks taken through it, so that closing (or collecting) it gives
@@ -11,10 +11,12 @@
 #include <string.h>
 
 #include "winshm.h"
+#include "errors.h"
+#include "names.h"
+#include "support.h"
 
 #define WSHM_MUTEX      "winshm.mutex"
 #define WSHM_EVENT      "winshm.event"
-#define DEFAULT_MODE    0600
 #define MAXTIMEOUT      0x7FFFFFFF   /* ms; longer waits are for ever */
 
 typedef struct lmutex {
@@ -36,23 +38,17 @@ static const char *const optnames[] = {"mode", "shared", NULL};
 ** they can change the lock state (docs/safety.md).
 */
 static void checkopts (lua_State *L, int idx, wshm_syncopts *o) {
-  o->mode = DEFAULT_MODE;
+  o->mode = WSHM_DEFAULT_MODE;
   o->shared = 0;
   if (lua_isnoneornil(L, idx)) return;
   luaL_checktype(L, idx, LUA_TTABLE);
   wshm_checkkeys(L, idx, optnames, "opts", 0);
-  if (lua_getfield(L, idx, "mode") != LUA_TNIL) {
-    lua_Integer m;
-    if (!lua_isinteger(L, -1) || (m = lua_tointeger(L, -1)) < 0 || m > 0777)
-      luaL_argerror(L, idx, "opts.mode must be an integer from 0 to 0x1FF");
-    else
-      o->mode = (unsigned)m;
-  }
+  o->mode = wshm_optmode(L, idx);
   if (lua_getfield(L, idx, "shared") != LUA_TNIL) {
     luaL_argcheck(L, lua_isboolean(L, -1), idx, "opts.shared must be a boolean");
     o->shared = lua_toboolean(L, -1);
   }
-  lua_pop(L, 2);
+  lua_pop(L, 1);
   if ((o->mode & 022) != 0 && !o->shared) {
     char msg[96];
     snprintf(msg, sizeof(msg), "opts.mode 0%o lets other users write the "
