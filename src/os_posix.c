@@ -44,19 +44,16 @@
 
 /* -------------------------------------------------------------- names */
 
-const char *wshm_posix_stripprefix (const char *name, size_t *len) {
+/* POSIX drops a namespace prefix: Local\x, Global\x and x are /x. */
+const char *wshm_os_objname (const char *name, size_t *len) {
   size_t n = wshm_nsprefix(name, *len);
   *len -= n;
   return name + n;
 }
 
-const char *wshm_os_objname (const char *name, size_t *len) {
-  return wshm_posix_stripprefix(name, len);
-}
-
 int wshm_os_checkname (const char *name, size_t len, wshm_err *e) {
   const char *why = NULL;
-  name = wshm_posix_stripprefix(name, &len);
+  name = wshm_os_objname(name, &len);
   if (len == 0) why = "empty after its namespace prefix";
   else if (memchr(name, '/', len) != NULL) why = "contains '/'";
   else if ((len == 1 && name[0] == '.')
@@ -73,7 +70,7 @@ int wshm_os_checkname (const char *name, size_t len, wshm_err *e) {
 
 /* "/dev/shm/<name>" into buf; the name was checked already. */
 static void shmpath (char *buf, const char *name, size_t len) {
-  name = wshm_posix_stripprefix(name, &len);
+  name = wshm_os_objname(name, &len);
   memcpy(buf, SHMDIR, sizeof(SHMDIR) - 1);
   memcpy(buf + sizeof(SHMDIR) - 1, name, len);
   buf[sizeof(SHMDIR) - 1 + len] = '\0';

@@ -16,10 +16,6 @@
 #error "winshm's POSIX backend needs Linux: O_TMPFILE, /proc/self/fd, /dev/shm"
 #endif
 
-/* The name without a Windows namespace prefix (Local\ or Global\,
-** any case); *len is shortened to match. */
-const char *wshm_posix_stripprefix (const char *name, size_t *len);
-
 /* The portable symbol ("ENOENT", "ELOOP", ...) of an errno value: the
 ** one table, for every POSIX backend file.  "EIO" for the rest. */
 const char *wshm_posix_code (int en);

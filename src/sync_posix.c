@@ -88,7 +88,7 @@ void wshm_os_sync_init (wshm_sync *s) {
 }
 
 int wshm_os_synccheckname (const char *name, size_t len, wshm_err *e) {
-  wshm_posix_stripprefix(name, &len);
+  wshm_os_objname(name, &len);
   if (len <= WSHM_SYNCNAMEMAX) return 1;
   e->kind = WSHM_ENAME;
   e->code = "ENAMETOOLONG";
@@ -224,7 +224,7 @@ static int openobj (wshm_sync *s, const kindinfo *k, const char *name,
   char path[PATHSIZE], shown[WSHM_SYNCNAMEMAX + 1];
   wshm_pobj p;
   mapping *m;
-  name = wshm_posix_stripprefix(name, &len);
+  name = wshm_os_objname(name, &len);
   snprintf(shown, sizeof(shown), "%.*s", (int)len, name);
   if (!ensuredir(k, !o->shared, shown, e)) return 0;
   snprintf(path, sizeof(path), "%s/%s", k->dir, shown);
