@@ -374,7 +374,7 @@ describe("shm.mutex", function()
       local n = H.name("foreign")
       assert(shm.mutex(H.name("m"))):close()  -- the directory exists
       local f = assert(io.open(path(n), "wb"))
-      f:write(string.pack("<I4I4", 2, 0), ("\0"):rep(60))  -- ready, wrong magic
+      f:write(string.pack("<I4I4", 2, 0), ("\0"):rep(60))  -- no winshm header
       f:close()
       local m, err = shm.mutex(n)
       assert.is_nil(m)
