@@ -173,6 +173,16 @@ static void maybe_sweep (const kindinfo *k) {
   sweeps[k->sweepslot].opens = 0;
 }
 
+/* Was s's object lost (another process truncated it)?  Then e says so:
+** every operation asks before and after it touches the object. */
+static int lostobj (const wshm_sync *s, const char *kind, const char *what,
+                    wshm_err *e) {
+  if (!wshm_lost(&((const mapping *)s->handle)->r)) return 0;
+  wshm_posix_fail(e, kind, "EIO", what, s->r.id, "its object was truncated"
+                  " by another process");
+  return 1;
+}
+
 /* ------------------------------------------------------------ objects */
 
 /* Prepare a new object of kind k (wshm_pobj's init): its pthread
@@ -204,8 +214,8 @@ static mapping *newmapping (const kindinfo *k, const wshm_pobj *p,
     free(m);
     return NULL;
   }
-  h = (const phead *)(const void *)m->r.base;
-  if (h->magic != MAGIC || h->kind != k->tag) {
+  h = (const phead *)(const void *)m->r.base;  /* NULL if already lost */
+  if (h == NULL || h->magic != MAGIC || h->kind != k->tag) {
     wshm_os_close(&m->r);
     free(m);
     wshm_posix_fail(e, k->kind, "EINVAL", "use", p->name, "not a winshm %s"
@@ -251,7 +261,7 @@ static int openobj (wshm_sync *s, const kindinfo *k, const char *name,
   pthread_mutex_unlock(&mappedlock);
   if (m == NULL) return 0;
   s->handle = (intptr_t)m;
-  s->obj = m->r.base;
+  s->obj = m->r.map;  /* stays mapped, also once the object is lost */
   snprintf(s->r.id, sizeof(s->r.id), "%s", shown);
   s->open = 1;
   return 1;
@@ -340,7 +350,10 @@ int wshm_os_mutex_open (wshm_sync *s, const char *name, size_t len,
 
 enum wshm_wait wshm_os_mutex_lock (wshm_sync *s, long timeout_ms,
                                    wshm_err *e) {
-  int en = lockrobust(&((pmutex *)s->obj)->m, timeout_ms);
+  int en;
+  if (lostobj(s, WSHM_EMUTEX, "lock", e)) return WSHM_WAIT_FAILED;
+  en = lockrobust(&((pmutex *)s->obj)->m, timeout_ms);
+  if (lostobj(s, WSHM_EMUTEX, "lock", e)) return WSHM_WAIT_FAILED;
   switch (en) {
     case 0: return WSHM_WAIT_OK;
     case EOWNERDEAD: return WSHM_WAIT_ABANDONED;
@@ -352,7 +365,10 @@ enum wshm_wait wshm_os_mutex_lock (wshm_sync *s, long timeout_ms,
 }
 
 enum wshm_wait wshm_os_mutex_unlock (wshm_sync *s, wshm_err *e) {
-  int en = pthread_mutex_unlock(&((pmutex *)s->obj)->m);
+  int en;
+  if (lostobj(s, WSHM_EMUTEX, "unlock", e)) return WSHM_WAIT_FAILED;
+  en = pthread_mutex_unlock(&((pmutex *)s->obj)->m);
+  if (lostobj(s, WSHM_EMUTEX, "unlock", e)) return WSHM_WAIT_FAILED;
   if (en == 0) return WSHM_WAIT_OK;
   if (en == EPERM) return WSHM_WAIT_NOTOWNER;
   wshm_os_seterr(e, WSHM_EMUTEX, en, "unlock", s->r.id);
@@ -386,7 +402,9 @@ int wshm_os_event_open (wshm_sync *s, const char *name, size_t len,
 
 int wshm_os_event_set (wshm_sync *s, wshm_err *e) {
   pevent *ev = (pevent *)s->obj;
-  int v = 0, en = lockrobust(&ev->m, WSHM_INFINITE);
+  int v = 0, en;
+  if (lostobj(s, WSHM_EEVENT, "set", e)) return 0;
+  en = lockrobust(&ev->m, WSHM_INFINITE);
   if (en != 0 && en != EOWNERDEAD) {
     wshm_os_seterr(e, WSHM_EEVENT, en, "set", s->r.id);
     return 0;
@@ -397,6 +415,7 @@ int wshm_os_event_set (wshm_sync *s, wshm_err *e) {
   else
     en = 0;
   pthread_mutex_unlock(&ev->m);
+  if (lostobj(s, WSHM_EEVENT, "set", e)) return 0;
   if (en != 0) {
     wshm_os_seterr(e, WSHM_EEVENT, en, "set", s->r.id);
     return 0;
@@ -409,12 +428,14 @@ enum wshm_wait wshm_os_event_wait (wshm_sync *s, long timeout_ms,
   pevent *ev = (pevent *)s->obj;
   struct timespec ts;
   int rc;
+  if (lostobj(s, WSHM_EEVENT, "wait for", e)) return WSHM_WAIT_FAILED;
   if (timeout_ms > 0) ts = deadline(timeout_ms);
   do {
     if (timeout_ms == 0) rc = sem_trywait(&ev->sem);
     else if (timeout_ms == WSHM_INFINITE) rc = sem_wait(&ev->sem);
     else rc = sem_clockwait(&ev->sem, CLOCK_MONOTONIC, &ts);
   } while (rc != 0 && errno == EINTR);
+  if (lostobj(s, WSHM_EEVENT, "wait for", e)) return WSHM_WAIT_FAILED;
   if (rc == 0) return WSHM_WAIT_OK;
   if (errno == EAGAIN || errno == ETIMEDOUT) return WSHM_WAIT_TIMEOUT;
   wshm_os_seterr(e, WSHM_EEVENT, errno, "wait for", s->r.id);

@@ -135,6 +135,31 @@ describe("a region truncated by another process #posix", function()
       .. "survived\n", out)
   end, { "posix" })
 
+  it("leaves the users of a mutex and an event alive, told on each use", function()
+    local name = H.name("trsync")
+    local ok, out = run("", [[
+      local shm = require "winshm"
+      local name = ...
+      local m, ev = assert(shm.mutex(name)), assert(shm.event(name))
+      assert(m:lock())
+      os.execute(("truncate -s 0 /dev/shm/winshm.mutex/%s /dev/shm/winshm.event/%s")
+        :format(name, name))
+      for _, r in ipairs({ { m:lock(100) }, { m:trylock() }, { ev:set() }, { ev:wait(10) } }) do
+        io.write(tostring(r[1]), " ", tostring(r[2]), "\n")
+      end
+      m:close(); ev:close()
+      local again = assert(shm.mutex(name))   -- a fresh one: the lost one went
+      io.write(tostring(again:trylock()), "\n")
+      again:close()
+    ]], name)
+    assert.is_true(ok, out)
+    local m = "Mutex: cannot lock '" .. name .. "': its object was truncated by another process (EIO)"
+    local s = "Event: cannot set '" .. name .. "': its object was truncated by another process (EIO)"
+    local w = "Event: cannot wait for '" .. name
+      .. "': its object was truncated by another process (EIO)"
+    assert.equal(("nil %s\nnil %s\nnil %s\nnil %s\ntrue\n"):format(m, m, s, w), out)
+  end, { "posix" })
+
   it("leaves a SIGBUS sent to the process its default action", function()
     local name = H.name("trkill")
     local ok, out, code = run(nosanbus(), [[
