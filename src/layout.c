@@ -249,11 +249,10 @@ static void measure (compiler *c, int i, wshm_field *f) {
   }
   f->size = (size_t)sz;
   f->code = codeof(f->kind, f->esize);
-  wshm_intrange(f->esize, f->kind == WK_INT, &f->lo, &f->hi);
-  if (f->kind != WK_INT && f->kind != WK_UINT) {
-    f->lo = LUA_MININTEGER;
-    f->hi = LUA_MAXINTEGER;
-  }
+  f->lo = LUA_MININTEGER;
+  f->hi = LUA_MAXINTEGER;
+  if (f->kind == WK_INT || f->kind == WK_UINT)
+    wshm_intrange(f->esize, f->kind == WK_INT, &f->lo, &f->hi);
   f->nlevels = f->ndims;
   if (wshm_istext(f->kind) && f->ndims > 0)
     f->nlevels--;  /* the last dimension is the string's length */
