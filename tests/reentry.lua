@@ -4,10 +4,10 @@
 -- R.at_next_allocation(link, op) closes the link from a finalizer at the
 -- first allocation op makes (deterministically: the collector is stepped
 -- by hand into the phase that calls finalizers, then set to step again at
--- the next allocation).  R.closing_index(t, link) gives t an __index that
--- closes the link.  (tests/reentry_storm.lua closes links at random.)  op must make nothing before
--- its winshm call (build its arguments outside it): its own first
--- allocation would close the link before the call.
+-- the next allocation).  op must make nothing before its winshm call
+-- (build its arguments outside it): its own first allocation would close
+-- the link before the call.  R.closing_index(t, link) gives t an __index
+-- that closes the link.  tests/reentry_storm.lua closes links at random.
 local R = {}
 
 local DEFAULTS = { 200, 100, 13 }   -- Lua 5.4's pause, stepmul, stepsize
