@@ -51,6 +51,17 @@ MOD_OBJ   = $(patsubst src/%.c,$(B)/obj/%.o,$(PORTABLE) $(POSIX_SRC)) \
 .PHONY: all demo test install uninstall clean deps FORCE
 all: $(B)/winshm.so $(B)/winshm
 
+# The POSIX backend uses Linux's O_TMPFILE, /proc/self/fd and /dev/shm:
+# on another system the native build stops before compiling anything.
+ifneq ($(shell uname -s),Linux)
+$(MOD_OBJ) $(B)/obj/host.o: | linux-only
+endif
+.PHONY: linux-only
+linux-only:
+	@echo "winshm: the native build needs Linux (O_TMPFILE, /proc/self/fd," \
+	  "/dev/shm); this is $$(uname -s). 'make windows' cross-builds the" \
+	  "Windows one." >&2; exit 1
+
 $(B)/obj/%.o: src/%.c VERSION | $(B)/obj
 	$(CC) $(ALLCFLAGS) -MMD -MP -c -o $@ $<
 

@@ -45,6 +45,10 @@
 /* The only exported symbol. */
 WSHM_EXPORT int luaopen_winshm (lua_State *L);
 
+#include "hidden.h"
+
+WSHM_HIDE_BEGIN
+
 /* Each subject adds its functions to the module table at the stack top. */
 void wshm_open_errors (lua_State *L);
 void wshm_open_names (lua_State *L);
@@ -60,5 +64,7 @@ void wshm_open_cdef (lua_State *L);
 void wshm_open_embedded (lua_State *L);
 /* shm._sys for the command-line tools (tools_posix.c, tools_win32.c). */
 void wshm_open_tools (lua_State *L);
+
+WSHM_HIDE_END
 
 #endif

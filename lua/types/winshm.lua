@@ -237,6 +237,7 @@ function shm.type(x) end
 ---Options of shm.mutex and shm.event.
 ---@class winshm.syncopts
 ---@field mode? integer   POSIX permissions (default 0600)
+---@field shared? boolean accept one other users own or may write (POSIX)
 
 ---A cross-process named mutex, created if absent.
 ---@param name string
