@@ -4,6 +4,7 @@
 -- refilled in place, and a warm refill allocates nothing.
 local shm = require "winshm"
 local H = require "helper"
+local growth = require "heap"
 
 -- A struct of n numbered int32 fields named prefix1..prefixn.
 local function flat(name, prefix, n)
@@ -35,19 +36,6 @@ function fill(v, lay, counter)
   return t
 end
 
--- Bytes the Lua heap grew by over n calls of body, the collector stopped
--- (after a first call: a full collection shrinks the stack, which a deep
--- layout's first read then grows again).
-local function growth(n, body)
-  collectgarbage("collect")
-  collectgarbage("stop")
-  body(0)
-  local before = collectgarbage("count")
-  for i = 1, n do body(i) end
-  local after = collectgarbage("count")
-  collectgarbage("restart")
-  return (after - before) * 1024
-end
 
 -- Read lay fresh and refilled: both equal the values written, the refill
 -- keeps every nested table, and warm refills allocate nothing.

@@ -3,6 +3,7 @@
 -- once warm, and gives what a fresh read gives.
 local shm = require "winshm"
 local H = require "helper"
+local growth = require "heap"
 local Page = dofile("bench/page.lua")
 
 local function region()
@@ -22,16 +23,6 @@ local function tick(v, i)
   v.lap.sectors[2] = i * 1.5
 end
 
--- Bytes the Lua heap grew by over n frames of body, the collector stopped.
-local function growth(n, body)
-  collectgarbage("collect")
-  collectgarbage("stop")
-  local before = collectgarbage("count")
-  for i = 1, n do body(i) end
-  local after = collectgarbage("count")
-  collectgarbage("restart")
-  return (after - before) * 1024
-end
 
 describe("a frame refilled in place", function()
   it("has the fields of the telemetry page", function()
