@@ -55,8 +55,10 @@ build = {
     ["winshm.cmd.rm"] = "lua/winshm/cmd/rm.lua",
     ["winshm.cmd.watch"] = "lua/winshm/cmd/watch.lua",
     ["winshm.tools"] = "lua/winshm/tools.lua",
+    ["winshm.tools.cli"] = "lua/winshm/tools/cli.lua",
     ["winshm.tools.format"] = "lua/winshm/tools/format.lua",
     ["winshm.tools.posix"] = "lua/winshm/tools/posix.lua",
+    ["winshm.tools.source"] = "lua/winshm/tools/source.lua",
   },
   platforms = {
     windows = {

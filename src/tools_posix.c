@@ -2,7 +2,7 @@
 ** tools_posix.c -- the few system calls the command-line tools
 ** (lua/winshm/tools.lua) need and Lua lacks, as the hidden table shm._sys:
 **
-**   _sys.sleep(seconds)   pause (fractions allowed)
+**   _sys.sleep(seconds)   pause (fractions allowed, 0 to 1e6)
 **   _sys.isatty()         is standard output a terminal?
 **   _sys.scandir(dir)     { {name=, size=, mode=, uid=, owner=, dir=,
 **                            dev=, ino=}, ... } | nil, message
@@ -20,11 +20,12 @@
 #include <unistd.h>
 
 #include "winshm.h"
+#include "tools.h"
 
 static int sys_sleep (lua_State *L) {
   lua_Number s = luaL_checknumber(L, 1);
   struct timespec ts;
-  if (!(s > 0)) return 0;
+  luaL_argcheck(L, s >= 0 && s <= WSHM_MAXSLEEP, 1, "seconds from 0 to 1e6 expected");
   ts.tv_sec = (time_t)s;
   ts.tv_nsec = (long)((s - (lua_Number)ts.tv_sec) * 1e9);
   while (nanosleep(&ts, &ts) != 0 && errno == EINTR)

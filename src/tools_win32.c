@@ -14,10 +14,12 @@
 #include <winternl.h>
 
 #include "winshm.h"
+#include "tools.h"
 
 static int sys_sleep (lua_State *L) {
   lua_Number s = luaL_checknumber(L, 1);
-  if (s > 0) Sleep((DWORD)(s * 1000));
+  luaL_argcheck(L, s >= 0 && s <= WSHM_MAXSLEEP, 1, "seconds from 0 to 1e6 expected");
+  Sleep((DWORD)(s * 1000));
   return 0;
 }
 

@@ -118,13 +118,37 @@ describe_cli("winshm COMMAND usage errors", function()
     assert.matches("'--offset' needs a value", err, 1, true)
     code, _, err = cli("dump", "x", "--offset=-3")
     assert.equal(2, code)
-    assert.matches("non-negative integer", err, 1, true)
+    assert.matches("option '--offset' needs an integer >= 0, not '-3'", err, 1, true)
     code, _, err = cli("watch", "x", "--hz", "0")
     assert.equal(2, code)
     assert_oneline_error("watch", err)
     code, _, err = cli("watch", "x", "--count", "0")
     assert.equal(2, code)
-    assert.matches("--count must be at least 1", err, 1, true)
+    assert.matches("option '--count' needs an integer >= 1, not '0'", err, 1, true)
+  end)
+
+  -- One parser checks every numeric option of every command: values out
+  -- of range, NaN and infinities are refused before anything runs.
+  it("refuses numbers out of range, NaN and infinities in every numeric option", function()
+    local cases = {
+      { "watch", "--hz", { "1e-300", "1e309", "-inf", "nan", "0", "1e6", "0x", "" } },
+      { "watch", "--count", { "0", "1e309", "1.5", "9223372036854775808", "-1" } },
+      { "dump", "--offset", { "-1", "1e309", "0.5", "9223372036854775808" } },
+      { "dump", "--length", { "-1", "1e400", "nan" } },
+    }
+    for _, c in ipairs(cases) do
+      for _, v in ipairs(c[3]) do
+        local code, out, err = cli(c[1], H.name("nonum"), c[2], v)
+        assert.equal(2, code, c[2] .. " " .. v)
+        assert.equal("", out)
+        assert_oneline_error(c[1], err)
+        assert.matches(("option '%s' needs a"):format(c[2]), err, 1, true)
+        assert.matches("not '" .. v .. "'", err, 1, true)
+      end
+    end
+    -- the range is in the message
+    local _, _, err = cli("watch", "x", "--hz=1e309")
+    assert.matches("from 0.01 to 1000", err, 1, true)
   end)
 
   it("needs exactly one region name", function()
@@ -651,6 +675,17 @@ describe("winshm.tools.posix #posix", function()
     assert.equal("rw------T", posix.modestring(tonumber("1600", 8)))
     assert.equal("rwxr-xr-t", posix.modestring(tonumber("1755", 8)))
     assert.equal("rw-r--r--", posix.modestring(tonumber("644", 8)))
+  end)
+end)
+
+describe("shm._sys.sleep", function()
+  it("refuses pauses out of range instead of converting them", function()
+    for _, s in ipairs({ 1e300, math.huge, -1, 0 / 0 }) do
+      local ok, err = pcall(shm._sys.sleep, s)
+      assert.is_false(ok)
+      assert.matches("seconds from 0 to 1e6 expected", err, 1, true)
+    end
+    shm._sys.sleep(0)
   end)
 end)
 

@@ -5,6 +5,8 @@
 --                             expanded: "pos.x", "wheels[2].temp", "grid[1][3]"
 --   hexdump(bytes, base [, collapse]) -> { {offset, text}, ... }
 --   quote(s)               -> s as a double-quoted, escaped string
+--   size(n)                -> "512", "10.0K", "1.5M": bytes for a column
+--   columns(rows)          -> rows of cells as aligned text
 local shm = require "winshm"
 
 local M = {}
@@ -129,6 +131,33 @@ function M.hexdump(bytes, base, collapse)
     out[#out + 1] = { ("%08x"):format(base + #bytes), ("%08x"):format(base + #bytes) }
   end
   return out
+end
+
+-- A byte count for a column: exact below 10 KiB, else K/M/G/T.
+function M.size(n)
+  if n < 10240 then return tostring(n) end
+  local units, i = { "K", "M", "G", "T" }, 0
+  repeat n = n / 1024; i = i + 1 until n < 1024 or i == #units
+  return ("%.1f%s"):format(n, units[i])
+end
+
+-- Rows of cells as columns, sizes (column 2) to the right, the last
+-- column unpadded.
+function M.columns(rows)
+  local width = {}
+  for _, r in ipairs(rows) do
+    for i, c in ipairs(r) do width[i] = math.max(width[i] or 0, #c) end
+  end
+  local out = {}
+  for _, r in ipairs(rows) do
+    local cells = {}
+    for i, c in ipairs(r) do
+      local pad = (" "):rep(width[i] - #c)
+      cells[i] = i == #r and c or i == 2 and pad .. c or c .. pad
+    end
+    out[#out + 1] = table.concat(cells, "  ")
+  end
+  return table.concat(out, "\n") .. "\n"
 end
 
 return M
