@@ -450,6 +450,26 @@ describe_cli("winshm watch", function()
 end)
 
 describe_cli("winshm ls #posix", function()
+  it("escapes control characters in names: no terminal escapes, no fake rows", function()
+    local tag = H.name("evil")
+    local name = tag .. "\27[2J\27]0;title\7\nregion  1  rw------T  root  yes  live  1  fake\r\127\194\155x"
+    local f = assert(io.open("/dev/shm/" .. name, "wb"))
+    f:close()
+    local code, out, err = cli("ls", tag)
+    os.remove("/dev/shm/" .. name)
+    assert.equal(0, code)
+    assert.equal("", err)
+    local lines = {}
+    for line in out:gmatch("[^\n]*\n") do lines[#lines + 1] = line end
+    assert.equal(2, #lines, out)   -- the header and one row
+    assert.is_nil(out:find("\27", 1, true))
+    assert.is_nil(out:find("\r", 1, true))
+    assert.is_nil(out:find("\7", 1, true))
+    assert.is_nil(out:find("\194\155", 1, true))   -- U+009B, the C1 CSI
+    assert.matches(tag .. "\\027[2J\\027]0;title\\007\\nregion  1", lines[2], 1, true)
+    assert.matches("fake\\r\\127\\194\\155x\n$", lines[2])
+  end)
+
   local function row(out, name)
     for line in out:gmatch("[^\n]+") do
       local cells = {}

@@ -16,7 +16,7 @@ local function ls_windows(opts, pos)
   local objs = {}
   for _, o in ipairs(list) do
     local kind = WIN_KINDS[o.type]
-    local name = o.ns .. "\\" .. o.name
+    local name = o.ns .. "\\" .. format.escape(o.name)
     if kind and (not pos[1] or name:find(pos[1], 1, true)) and not opts.stale then
       objs[#objs + 1] = { kind, o.size and format.size(o.size) or "-", name }
     end
@@ -42,8 +42,8 @@ local function ls_posix(opts, pos)
       local pids = {}
       for i, p in ipairs(o.pids) do pids[i] = tostring(p) end
       rows[#rows + 1] = { o.kind, format.size(o.size), posix.modestring(o.mode),
-        o.owner, o.managed and "yes" or "no", o.state,
-        #pids > 0 and table.concat(pids, ",") or "-", o.name }
+        format.escape(o.owner), o.managed and "yes" or "no", o.state,
+        #pids > 0 and table.concat(pids, ",") or "-", format.escape(o.name) }
     end
   end
   io.stdout:write(format.columns(rows))
@@ -63,7 +63,9 @@ manages them (the sticky bit, 'T' in the mode) and their state:
   open    not managed (another program's, or persist=true), held by
           winshm handles
   -       not managed, not held by winshm
-PATTERN keeps the objects whose name contains it; --stale keeps the stale
+Control characters and bytes that are not UTF-8 in a name are shown as
+\ddd escapes (a backslash as \\).  PATTERN keeps the objects whose name
+contains it; --stale keeps the stale
 ones.  On Windows: the sections (regions), mutexes and events of the
 session's (Local\) and the global (Global\) object directories with
 their size; nothing is stale there, an object goes with its last handle.]],

@@ -5,6 +5,7 @@
 --                             expanded: "pos.x", "wheels[2].temp", "grid[1][3]"
 --   hexdump(bytes, base [, collapse]) -> { {offset, text}, ... }
 --   quote(s)               -> s as a double-quoted, escaped string
+--   escape(s)              -> s escaped the same way, without the quotes
 --   size(n)                -> "512", "10.0K", "1.5M": bytes for a column
 --   columns(rows)          -> rows of cells as aligned text
 local shm = require "winshm"
@@ -14,11 +15,43 @@ local M = {}
 local escapes = { ["\n"] = "\\n", ["\r"] = "\\r", ["\t"] = "\\t",
                   ['"'] = '\\"', ["\\"] = "\\\\" }
 
--- A string as one printable line: control characters escaped, UTF-8 kept.
+-- The bytes of s as \ddd escapes (or \n, \t, ...).
+local function byte_escapes(s)
+  return (s:gsub(".", function(c) return escapes[c] or ("\\%03d"):format(c:byte()) end))
+end
+
+-- s with what a terminal would act on escaped: C0 and C1 control
+-- characters, DEL, bytes that are not UTF-8, the backslash and the
+-- characters of 'also'.  Printable UTF-8 is kept.
+local function escaped(s, also)
+  local out, i, n = {}, 1, #s
+  while i <= n do
+    local j = s:find("[\0-\31\127-\255\\" .. also .. "]", i)
+    if not j then out[#out + 1] = s:sub(i) break end
+    out[#out + 1] = s:sub(i, j - 1)
+    local c = s:byte(j)
+    local len = c >= 0xF0 and 4 or c >= 0xE0 and 3 or c >= 0xC0 and 2 or 1
+    local ch = s:sub(j, j + len - 1)
+    local cp = c >= 0x80 and utf8.len(ch) == 1 and utf8.codepoint(ch)
+    if cp and cp > 0x9F then
+      out[#out + 1] = ch
+    else
+      ch = s:sub(j, j)   -- a control character, or a byte of no character
+      out[#out + 1] = byte_escapes(ch)
+    end
+    i = j + #ch
+  end
+  return table.concat(out)
+end
+
+-- A string as one printable line: see escaped; UTF-8 kept.
 function M.quote(s)
-  return '"' .. s:gsub('[%c"\\]', function(c)
-    return escapes[c] or ("\\%03d"):format(c:byte())
-  end) .. '"'
+  return '"' .. escaped(s, '"') .. '"'
+end
+
+-- A name (of a region, an owner) safe to print: escaped, unquoted.
+function M.escape(s)
+  return escaped(s, "")
 end
 
 local float4 = { float = true, f32 = true }
