@@ -6,6 +6,8 @@
 **   _sys.isatty()         is standard output a terminal?
 **   _sys.scandir(dir)     { {name=, size=, mode=, uid=, owner=, dir=,
 **                            dev=, ino=}, ... } | nil, message
+**   _sys.filekind(path)   "file" | "directory" | "other" | nil, message
+**                         (following symbolic links, as opening does)
 **
 ** Not part of the public API (API.md); the tools are its only users.
 */
@@ -93,10 +95,24 @@ static int sys_scandir (lua_State *L) {
   return 1;
 }
 
+static int sys_filekind (lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  struct stat st;
+  if (stat(path, &st) != 0) {
+    luaL_pushfail(L);
+    lua_pushfstring(L, "%s: %s", path, strerror(errno));
+    return 2;
+  }
+  lua_pushstring(L, S_ISREG(st.st_mode) ? "file"
+                    : S_ISDIR(st.st_mode) ? "directory" : "other");
+  return 1;
+}
+
 static const luaL_Reg sysfuncs[] = {
   {"sleep", sys_sleep},
   {"isatty", sys_isatty},
   {"scandir", sys_scandir},
+  {"filekind", sys_filekind},
   {NULL, NULL}
 };
 

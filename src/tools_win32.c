@@ -46,6 +46,22 @@ static int sys_scandir (lua_State *L) {
   return 2;
 }
 
+/* The kind of the file at path (see tools_posix.c); the path is UTF-8,
+** the host's code page. */
+static int sys_filekind (lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  DWORD a = GetFileAttributesA(path);
+  if (a == INVALID_FILE_ATTRIBUTES) {
+    luaL_pushfail(L);
+    lua_pushfstring(L, "%s: cannot find it (error %d)", path,
+                    (int)GetLastError());
+    return 2;
+  }
+  lua_pushstring(L, (a & FILE_ATTRIBUTE_DIRECTORY) ? "directory"
+                    : (a & FILE_ATTRIBUTE_DEVICE) ? "other" : "file");
+  return 1;
+}
+
 /* ------------------------------------------------ object directories */
 
 /* What ntdll exports and the SDK headers of mingw-w64 do not declare. */
@@ -173,6 +189,7 @@ static const luaL_Reg sysfuncs[] = {
   {"sleep", sys_sleep},
   {"isatty", sys_isatty},
   {"scandir", sys_scandir},
+  {"filekind", sys_filekind},
   {"objects", sys_objects},
   {NULL, NULL}
 };

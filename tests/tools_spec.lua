@@ -343,6 +343,70 @@ describe_cli("winshm dump", function()
   end)
 end)
 
+describe_cli("winshm dump --cdef: the file", function()
+  local name, l
+  setup(function()
+    name = H.name("cdeffile")
+    l = assert(shm.create(name, 64))
+  end)
+  teardown(function() l:close() end)
+
+  it("names a directory, a missing file and an unreadable one", function()
+    local dir = tmpname()
+    os.remove(dir)
+    assert(H.sh("mkdir " .. H.quote(dir)))
+    local code, out, err = cli("dump", name, "--cdef", dir, "--type", "T")
+    os.remove(dir)
+    assert.equal(1, code)
+    assert.equal("", out)
+    assert_oneline_error("dump", err)
+    assert.matches("cannot read '" .. dir .. "': ", err, 1, true)
+    assert.matches("[Dd]irectory", err)
+    assert.is_nil(err:find("bad argument", 1, true))
+    code, out, err = cli("dump", name, "--cdef", dir, "--type", "T")
+    assert.equal(1, code)
+    assert.matches("cannot read '" .. dir .. "': ", err, 1, true)
+    assert.matches("No such file", err, 1, true)
+    code, out, err = cli("dump", name, "--layout", dir)
+    assert.equal(1, code)
+    assert.matches("No such file", err, 1, true)
+  end)
+
+  it("names a file it may not read #posix", function()
+    local h = tmpfile("struct T { int a; };\n")
+    assert(H.sh("chmod 000 " .. H.quote(h)))
+    local code, _, err
+    local root = select(2, H.sh("id -u")):match("^0\n")
+    if root then
+      -- root reads any file: run the command as nobody
+      local ok = H.sh("command -v setpriv && id nobody")
+      if not ok then
+        os.remove(h)
+        pending("runs as root without setpriv and a user nobody")
+        return
+      end
+      local okrun, text = H.sh(("setpriv --reuid=nobody --regid=nogroup --clear-groups %s dump %s --cdef %s --type T")
+        :format(H.quote(H.host), H.quote(name), H.quote(h)))
+      code, err = okrun and 0 or 1, text
+    else
+      code, _, err = cli("dump", name, "--cdef", h, "--type", "T")
+    end
+    os.remove(h)
+    assert.equal(1, code)
+    assert.matches("winshm dump: cannot read '" .. h .. "': ", err, 1, true)
+    assert.matches("Permission denied", err, 1, true)
+  end)
+
+  it("is named in shm.cdef's messages", function()
+    local h = tmpfile("struct T {\n  int a;\n  float;;; b\n};\n")
+    local code, _, err = cli("dump", name, "--cdef", h, "--type", "T")
+    os.remove(h)
+    assert.equal(1, code)
+    assert_oneline_error("dump", err)
+    assert.matches("^winshm dump: " .. h:gsub("%p", "%%%0") .. ":%d+:%d+: ", err)
+  end)
+end)
+
 describe_cli("winshm watch", function()
   it("prints plain refreshes when the output is not a terminal", function()
     local name = H.name("watchraw")
@@ -727,6 +791,9 @@ describe("winshm.tools.format", function()
   it("quotes strings on one line", function()
     assert.equal('"a\\"b\\\\c\\n\\t\\000\\027"', format.quote('a"b\\c\n\t\0\27'))
     assert.equal('"Zoë"', format.quote("Zoë"))
+    -- C1 controls (U+009B is a CSI) and bytes of no character: escaped
+    assert.equal('"a\\194\\155b\\255\\226\\130"', format.quote("a\194\155b\255\226\130"))
+    assert.equal("Local\\\\x", format.escape("Local\\x"))
   end)
 
   it("expands nested tables and arrays into paths", function()

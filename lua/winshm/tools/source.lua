@@ -11,7 +11,8 @@
 --   source.lines(name, opts) -> link, read: read([collapse]) gives the
 --                            region's current lines ({key, text}, ...: its
 --                            fields, or a hex dump) and a note ("torn")
---   source.readfile(path, what) -> the file's bytes, or a failure
+--   source.readfile(path, what) -> the file's bytes, or a failure naming
+--                            what went wrong (missing, a directory, ...)
 local shm = require "winshm"
 local cli = require "winshm.tools.cli"
 local format = require "winshm.tools.format"
@@ -76,12 +77,23 @@ local function pick(t, tname, source)
     table.concat(names, ", ")))
 end
 
--- The bytes of the file at 'path'; a failure says which file ('what').
+-- The bytes of the file at 'path'; a failure says which file ('what') and
+-- why it cannot be read: missing, unreadable, a directory.
 function M.readfile(path, what)
+  if shm._sys.filekind(path) == "directory" then
+    fail(("cannot read %s: it is a directory"):format(what))
+  end
   local f, err = io.open(path, "rb")
-  if not f then fail(("cannot read %s: %s"):format(what, err)) end
-  local s = f:read("a")
+  if not f then
+    -- io.open's message starts with the path, already in 'what'
+    if err:sub(1, #path + 2) == path .. ": " then err = err:sub(#path + 3) end
+    fail(("cannot read %s: %s"):format(what, err))
+  end
+  local s, rerr = f:read("a")
   f:close()
+  if not s then
+    fail(("cannot read %s: %s"):format(what, rerr or "read error"))
+  end
   return s
 end
 
@@ -106,8 +118,9 @@ end
 local function from_cdef(opts)
   if not opts.type then usage_error("--cdef needs --type T (the struct or typedef to use)") end
   local src = M.readfile(opts.cdef, ("'%s'"):format(opts.cdef))
-  local ok, t = pcall(shm.cdef, src, opts.abi and { abi = opts.abi } or nil)
-  if not ok then fail(("%s: %s"):format(opts.cdef, oneline(t))) end
+  -- messages and notes name the file (shm.cdef's 'name')
+  local ok, t = pcall(shm.cdef, src, { abi = opts.abi, name = opts.cdef })
+  if not ok then fail(oneline(t)) end
   return pick(t, opts.type, ("'%s'"):format(opts.cdef))
 end
 
