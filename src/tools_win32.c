@@ -7,8 +7,11 @@
 **   _sys.objects() -> { {ns = "Local" | "Global", name =, type =,
 **                        size = bytes (sections we may query) }, ... }
 */
+#include <errno.h>
+#include <fcntl.h>
 #include <io.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <windows.h>
 #include <winternl.h>
@@ -30,12 +33,58 @@ static int sys_sleep (lua_State *L) {
 /* A console that understands ANSI escapes: true once VT processing is on
 ** (Windows 10 and later); false for files, pipes and older consoles. */
 static int sys_isatty (lua_State *L) {
-  HANDLE h = GetStdHandle(STD_OUTPUT_HANDLE);
+  lua_Integer fd = luaL_optinteger(L, 1, 1);
+  HANDLE h;
   DWORD mode;
-  int ok = _isatty(_fileno(stdout)) && GetConsoleMode(h, &mode)
+  int ok;
+  luaL_argcheck(L, fd == 1 || fd == 2, 1, "1 or 2 expected");
+  h = GetStdHandle(fd == 1 ? STD_OUTPUT_HANDLE : STD_ERROR_HANDLE);
+  ok = _isatty(fd == 1 ? _fileno(stdout) : _fileno(stderr))
+           && GetConsoleMode(h, &mode)
            && ((mode & ENABLE_VIRTUAL_TERMINAL_PROCESSING)
                || SetConsoleMode(h, mode | ENABLE_VIRTUAL_TERMINAL_PROCESSING));
   lua_pushboolean(L, ok);
+  return 1;
+}
+
+static int sys_clock (lua_State *L) {
+  LARGE_INTEGER f, c;
+  QueryPerformanceFrequency(&f);
+  QueryPerformanceCounter(&c);
+  lua_pushnumber(L, (lua_Number)c.QuadPart / (lua_Number)f.QuadPart);
+  return 1;
+}
+
+/* FILETIME counts 100 ns from 1601-01-01; 11644473600 s before 1970. */
+static int sys_time (lua_State *L) {
+  FILETIME ft;
+  ULARGE_INTEGER t;
+  GetSystemTimePreciseAsFileTime(&ft);
+  t.LowPart = ft.dwLowDateTime;
+  t.HighPart = ft.dwHighDateTime;
+  lua_pushnumber(L, (lua_Number)t.QuadPart * 1e-7 - 11644473600.0);
+  return 1;
+}
+
+static int sys_pid (lua_State *L) {
+  lua_pushinteger(L, (lua_Integer)GetCurrentProcessId());
+  return 1;
+}
+
+/* A new file (see tools_posix.c); the path is UTF-8, the code page. */
+static int sys_create (lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  luaL_Stream *p = wshm_newstream(L);
+  int fd = _open(path, _O_WRONLY | _O_CREAT | _O_EXCL | _O_BINARY,
+                 _S_IREAD | _S_IWRITE);
+  FILE *f = fd >= 0 ? _fdopen(fd, "wb") : NULL;
+  if (f == NULL) {
+    int e = errno;
+    if (fd >= 0) _close(fd);
+    errno = e;
+    return luaL_fileresult(L, 0, path);
+  }
+  wshm_streamset(p, f);
   return 1;
 }
 
@@ -188,6 +237,10 @@ static int sys_objects (lua_State *L) {
 static const luaL_Reg sysfuncs[] = {
   {"sleep", sys_sleep},
   {"isatty", sys_isatty},
+  {"clock", sys_clock},
+  {"time", sys_time},
+  {"pid", sys_pid},
+  {"create", sys_create},
   {"scandir", sys_scandir},
   {"filekind", sys_filekind},
   {"objects", sys_objects},

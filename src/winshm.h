@@ -118,6 +118,7 @@ WSHM_HIDDEN void wshm_open_view (lua_State *L);
 WSHM_HIDDEN void wshm_open_sync (lua_State *L);
 WSHM_HIDDEN void wshm_open_atomic (lua_State *L);
 WSHM_HIDDEN void wshm_open_cdef (lua_State *L);
+WSHM_HIDDEN void wshm_open_record (lua_State *L);   /* record.c */
 WSHM_HIDDEN void wshm_open_embedded (lua_State *L);
 /* shm._sys for the command-line tools (tools_posix.c, tools_win32.c). */
 WSHM_HIDDEN void wshm_open_tools (lua_State *L);

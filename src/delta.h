@@ -1,0 +1,12 @@
+/*
+** delta.h -- the frame codec of recordings (delta.c).
+*/
+#ifndef WSHM_DELTA_H
+#define WSHM_DELTA_H
+
+#include "winshm.h"
+
+/* Push a table of the codec's functions: encode, decode, crc32. */
+WSHM_HIDDEN void wshm_open_delta (lua_State *L);
+
+#endif
