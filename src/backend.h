@@ -76,6 +76,14 @@ void wshm_os_close (wshm_region *r);
 /* Remove the name now (POSIX: shm_unlink).  1 on success, else 0 and e. */
 int wshm_os_remove (const char *name, size_t len, wshm_err *e);
 
+/* Bytes of a leading Windows namespace prefix of name ("Local\\" or
+** "Global\\", any case), or 0 (nsname.c: the one place that knows them). */
+size_t wshm_nsprefix (const char *name, size_t len);
+
+/* The name the system knows the object 'name' by: POSIX drops a namespace
+** prefix, Windows keeps the name as given.  *len is updated to match. */
+const char *wshm_os_objname (const char *name, size_t *len);
+
 /* Platform part of name checking: fills e (InvalidName) and returns 0
 ** when the platform cannot take the name. */
 int wshm_os_checkname (const char *name, size_t len, wshm_err *e);

@@ -160,6 +160,46 @@ static int l_read_consistent (lua_State *L) {
   return 2;
 }
 
+/*
+** shm._snapshot(view [, scheme [, tries]]) -> bytes | nil, "torn": the
+** view's bytes as a string, copied under the scheme when one is given
+** (recordings store these).  Every allocation comes before the copies,
+** so nothing runs between finding the bytes and copying them.
+*/
+static int l_snapshot (lua_State *L) {
+  scheme s;
+  lua_Integer tries, i;
+  const wshm_view *v = wshm_checkview(L, 1);
+  size_t size = v->fld == NULL ? v->lay->size : v->n * v->stride;
+  unsigned char *copy, *before;
+  if (lua_isnoneornil(L, 2)) {
+    lua_pushlstring(L, (const char *)v->data, size);
+    return 1;
+  }
+  tries = luaL_optinteger(L, 3, DEFAULT_TRIES);
+  luaL_argcheck(L, tries >= 1, 3, "tries must be at least 1");
+  lua_settop(L, 3);
+  checkscheme(L, &s, 0);
+  copy = (unsigned char *)lua_newuserdatauv(L, size > 0 ? 2 * size : 1, 0);
+  before = copy + size;
+  if (v->r->base == NULL)  /* a finalizer closed the link meanwhile */
+    return wshm_closederror(L);
+  for (i = 0; i < tries; i++) {
+    uint64_t v1;
+    if (!startcopy(&s, &v1)) continue;
+    if (s.kind == S_CHECK) memcpy(before, v->data, size);
+    memcpy(copy, v->data, size);
+    if (wshm_abits(&s.a, v1) == wshm_abits(&s.a, endcopy(&s))
+        && (s.kind != S_CHECK || memcmp(before, v->data, size) == 0)) {
+      lua_pushlstring(L, (const char *)copy, size);
+      return 1;
+    }
+  }
+  luaL_pushfail(L);
+  lua_pushliteral(L, "torn");
+  return 2;
+}
+
 /* ------------------------------------------------------------- writing */
 
 /* Raise if the table at 3 sets the counter named at nidx (a dotted
@@ -260,6 +300,7 @@ static int l_write_consistent (lua_State *L) {
 static const luaL_Reg funcs[] = {
   {"read_consistent", l_read_consistent},
   {"write_consistent", l_write_consistent},
+  {"_snapshot", l_snapshot},
   {NULL, NULL}
 };
 

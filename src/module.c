@@ -94,6 +94,7 @@ int luaopen_winshm (lua_State *L) {
   lua_pushliteral(L, WSHM_VERSION);
   lua_setfield(L, -2, "_VERSION");
   wshm_open_errors(L);
+  wshm_open_names(L);
   wshm_open_link(L);
   wshm_open_layout(L);
   wshm_open_view(L);

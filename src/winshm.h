@@ -112,6 +112,7 @@ WSHM_HIDDEN int wshm_write (lua_State *L);  /* shm.write: view at 1, table at 2 
 
 /* Each subject adds its functions to the module table at the stack top. */
 WSHM_HIDDEN void wshm_open_errors (lua_State *L);
+WSHM_HIDDEN void wshm_open_names (lua_State *L);
 WSHM_HIDDEN void wshm_open_link (lua_State *L);
 WSHM_HIDDEN void wshm_open_layout (lua_State *L);
 WSHM_HIDDEN void wshm_open_view (lua_State *L);
