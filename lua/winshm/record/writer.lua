@@ -7,6 +7,8 @@
 -- The file is created new (never an existing one).  The header is one
 -- write; each frame is one write, flushed, so that a recorder killed at
 -- any moment leaves every frame before the one it was writing whole.
+-- Each frame is the view's bytes as shm._snapshot copies them (under the
+-- scheme, if any).
 local ctext = require "winshm.record.ctext"
 local format = require "winshm.record.format"
 local scratch = require "winshm.record.scratch"
@@ -102,18 +104,7 @@ function M.record(shm, path, view, opts)
     t0 = shm._sys.clock(), last = -math.huge, lastkey = -math.huge,
     count = 0, bytes = #head,
   }, Recorder)
-  if opts.scheme then rec.copy = assert(scratch.new(shm, layout)) end
   return rec
-end
-
--- The view's bytes now: a consistent copy under the scheme, or nil,
--- "torn" after the tries.
-function Recorder:snapshot()
-  if not self.scheme then return self.link:read_bytes(self.offset, self.length) end
-  local t = self.shm.read_consistent(self.view, self.scheme, self.tries)
-  if not t then return nil, "torn" end
-  self.shm.write(self.copy.view, t)
-  return self.copy.link:read_bytes(0, self.length)
 end
 
 function Recorder:frame(time)
@@ -127,7 +118,7 @@ function Recorder:frame(time)
     error(("bad argument #1 to 'frame' (time %.6f is before the last frame's, %.6f)")
       :format(time, self.last), 2)
   end
-  local bytes, why = self:snapshot()
+  local bytes, why = self.shm._snapshot(self.view, self.scheme, self.tries)
   if not bytes then return nil, why end
   local codec = self.shm._rec
   local kind, payload

@@ -93,9 +93,12 @@ function M.objects(dir)
   return list
 end
 
--- The object of 'kind' called 'name' (namespace prefix dropped), or nil.
+-- The object of 'kind' called 'name' (as the system names it: no
+-- namespace prefix), or nil, or nil and a message.
 function M.find(kind, name, dir)
-  name = name:gsub("^[Ll][Oo][Cc][Aa][Ll]\\", ""):gsub("^[Gg][Ll][Oo][Bb][Aa][Ll]\\", "")
+  local objname, oerr = shm._objname(name)
+  if not objname then return nil, tostring(oerr) end
+  name = objname
   local list, err = M.objects(dir)
   if not list then return nil, err end
   for _, o in ipairs(list) do
