@@ -435,3 +435,55 @@ describe("shm.recording of a bad file", function()
     assert.is_true(cuts > 20)
   end)
 end)
+
+describe("a recorder killed at random moments #posix", function()
+  -- The recorder writes frames as fast as it can, large and small ones;
+  -- frame i holds i in 'n' and in every word of 'fill' up to its size.
+  local RECORDER = [[
+    local shm = require "winshm"
+    local path = ...
+    local L = shm.struct { { "n", "uint32_t" }, { "m", "uint32_t" }, { "fill", "uint32_t", 16384 } }
+    local link = assert(shm.create(path:gsub("[^%w]", "_"), L))
+    local v = link:get_mut()
+    local rec = assert(shm.record(path, v))
+    print("ready")
+    io.stdout:flush()
+    for i = 1, math.huge do
+      v.n = i
+      local m = (i % 3 == 0) and 16384 or i % 50
+      v.m = m
+      for k = 1, m do v.fill[k] = i end
+      rec:frame()
+    end
+  ]]
+
+  it("leaves a file readable up to its last whole frame, every time", function()
+    math.randomseed(os.time())
+    for round = 1, 8 do
+      local path = tmppath()
+      local p = H.spawn(RECORDER, path)
+      assert.truthy(H.until_true(function()
+        local f = io.open(p.out)
+        local s = f and f:read("a")
+        if f then f:close() end
+        return s and s:find("ready", 1, true)
+      end, 30), "the recorder did not start")
+      H.sleep(math.random() * 0.3 * (round % 4))   -- at once, or up to 0.9 s later
+      p:kill("KILL")
+      p:wait()
+      local r, err = shm.recording(path)
+      assert(r, err)
+      local n = 0
+      for _, fr in r:frames() do
+        n = n + 1
+        assert.equal(n, fr.n)
+        for k = 1, fr.m do
+          if fr.fill[k] ~= n then error(("frame %d: word %d is %d"):format(n, k, fr.fill[k])) end
+        end
+      end
+      assert.equal(r.count, n)
+      r:close()
+      os.remove(path)
+    end
+  end)
+end)
