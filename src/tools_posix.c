@@ -13,8 +13,9 @@
 **                         through a symbolic link)
 **   _sys.scandir(dir)     { {name=, size=, mode=, uid=, owner=, dir=,
 **                            dev=, ino=}, ... } | nil, message
-**   _sys.filekind(path)   "file" | "directory" | "other" | nil, message
-**                         (following symbolic links, as opening does)
+**   _sys.stat(path [, nofollow]) -> an entry as scandir gives them (name
+**                         = path), following a symbolic link unless
+**                         nofollow | nil, message
 **
 ** Not part of the public API (API.md); the tools are its only users.
 */
@@ -125,16 +126,15 @@ static int sys_scandir (lua_State *L) {
   return 1;
 }
 
-static int sys_filekind (lua_State *L) {
+static int sys_stat (lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   struct stat st;
-  if (stat(path, &st) != 0) {
+  if ((lua_toboolean(L, 2) ? lstat(path, &st) : stat(path, &st)) != 0) {
     luaL_pushfail(L);
     lua_pushfstring(L, "%s: %s", path, strerror(errno));
     return 2;
   }
-  lua_pushstring(L, S_ISREG(st.st_mode) ? "file"
-                    : S_ISDIR(st.st_mode) ? "directory" : "other");
+  pushentry(L, path, &st);
   return 1;
 }
 
@@ -161,7 +161,7 @@ static const luaL_Reg sysfuncs[] = {
   {"pid", sys_pid},
   {"create", sys_create},
   {"scandir", sys_scandir},
-  {"filekind", sys_filekind},
+  {"stat", sys_stat},
   {NULL, NULL}
 };
 

@@ -95,9 +95,10 @@ static int sys_scandir (lua_State *L) {
   return 2;
 }
 
-/* The kind of the file at path (see tools_posix.c); the path is UTF-8,
-** the host's code page. */
-static int sys_filekind (lua_State *L) {
+/* _sys.stat(path) -> { name = path, dir = boolean } | nil, message: what
+** Windows tells of a file (see tools_posix.c); the path is UTF-8, the
+** host's code page. */
+static int sys_stat (lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   DWORD a = GetFileAttributesA(path);
   if (a == INVALID_FILE_ATTRIBUTES) {
@@ -106,8 +107,11 @@ static int sys_filekind (lua_State *L) {
                     (int)GetLastError());
     return 2;
   }
-  lua_pushstring(L, (a & FILE_ATTRIBUTE_DIRECTORY) ? "directory"
-                    : (a & FILE_ATTRIBUTE_DEVICE) ? "other" : "file");
+  lua_createtable(L, 0, 2);
+  lua_pushvalue(L, 1);
+  lua_setfield(L, -2, "name");
+  lua_pushboolean(L, (a & FILE_ATTRIBUTE_DIRECTORY) != 0);
+  lua_setfield(L, -2, "dir");
   return 1;
 }
 
@@ -242,7 +246,7 @@ static const luaL_Reg sysfuncs[] = {
   {"pid", sys_pid},
   {"create", sys_create},
   {"scandir", sys_scandir},
-  {"filekind", sys_filekind},
+  {"stat", sys_stat},
   {"objects", sys_objects},
   {NULL, NULL}
 };

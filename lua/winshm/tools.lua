@@ -14,7 +14,7 @@ local cli = require "winshm.tools.cli"
 
 local M = {}
 
-M.commands = { "dump", "watch", "ls", "rm", "help" }
+M.commands = { "dump", "watch", "ls", "rm", "record", "replay", "export", "plot", "help" }
 
 local known = {}
 for _, c in ipairs(M.commands) do known[c] = true end

@@ -43,7 +43,7 @@ local function watch(opts, pos)
   local hz = opts.hz or 10
   local recent = math.max(1, math.ceil(hz))   -- refreshes in about a second
   local prev, changed_at = {}, {}
-  local ok, err = pcall(function()
+  local ok, err = pcall(cli.interruptible, function()
     local n = 0
     if tty then io.stdout:write(ESC .. "2J") end
     while not opts.count or n < opts.count do
@@ -71,10 +71,7 @@ local function watch(opts, pos)
   end)
   link:close()
   if tty then io.stdout:write(ESC .. "0m\n") io.stdout:flush() end
-  if not ok then
-    if tostring(err):find("interrupted!", 1, true) then return 0 end
-    error(err, 0)
-  end
+  if not ok then error(err, 0) end
   return 0
 end
 

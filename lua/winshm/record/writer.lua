@@ -109,8 +109,8 @@ end
 
 function Recorder:frame(time)
   if not self.f then error("attempt to use a closed recorder", 2) end
-  if time == nil then
-    time = self.shm._sys.clock() - self.t0
+  if time == nil then   -- now, in whole microseconds
+    time = math.floor((self.shm._sys.clock() - self.t0) * 1e6 + 0.5) / 1e6
   elseif type(time) ~= "number" or time ~= time or time == math.huge or time == -math.huge then
     error("bad argument #1 to 'frame' (finite number of seconds expected)", 2)
   end

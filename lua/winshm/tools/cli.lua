@@ -9,9 +9,13 @@
 --   cli.defs[name]        the definitions made so far
 --   cli.fail(msg [, status]), cli.usage_error(msg), cli.oneline(err)
 --   cli.integer(min [, max]), cli.number(min, max)   numeric option kinds
+--   cli.interruptible(fn) -> true | false when Ctrl-C stopped fn
+--   cli.one(pos, what) -> the one positional argument
 --
--- options maps an option name to "flag", "value" or a numeric kind;
--- run(opts, pos) gets the parsed options and the positional arguments.
+-- options maps an option name to "flag", "value" or a numeric kind, and
+-- "-x" to the long name of a one-letter option taking a value ("-o" ->
+-- "output"); run(opts, pos) gets the parsed options and the positional
+-- arguments.
 local M = {}
 
 M.defs = {}
@@ -102,7 +106,12 @@ local function parse(spec, args)
       end
       opts[name] = value
     elseif a:sub(1, 1) == "-" and #a > 1 then
-      M.usage_error(("unknown option '%s'"):format(a))
+      -- "-o FILE": a one-letter option is its long name's first letter
+      local long = #a == 2 and spec["-" .. a:sub(2)]
+      if not long then M.usage_error(("unknown option '%s'"):format(a)) end
+      i = i + 1
+      if args[i] == nil then M.usage_error(("option '%s' needs a value"):format(a)) end
+      opts[long] = args[i]
     else
       pos[#pos + 1] = a
     end
@@ -140,6 +149,15 @@ function M.command(def)
   return function(...)
     return M.run(def, { ... })
   end
+end
+
+-- Run fn(); true when it returned, false when Ctrl-C interrupted it (the
+-- host raises "interrupted!"); any other error goes on.
+function M.interruptible(fn)
+  local ok, err = pcall(fn)
+  if ok then return true end
+  if tostring(err):find("interrupted!", 1, true) then return false end
+  error(err, 0)
 end
 
 -- Exactly one positional argument, 'what' (e.g. "region NAME").

@@ -3,9 +3,13 @@
 --   fields(value, layout)  -> { {path, text}, ... }   one per scalar, in
 --                             declaration order, arrays and nested layouts
 --                             expanded: "pos.x", "wheels[2].temp", "grid[1][3]"
+--   leaves(value, layout)  -> { {path =, keys =, type =}, ... } the same
+--                             scalars, with the keys leading to each
 --   hexdump(bytes, base [, collapse]) -> { {offset, text}, ... }
 --   quote(s)               -> s as a double-quoted, escaped string
 --   escape(s)              -> s escaped the same way, without the quotes
+--   exact(number, tname)   -> the shortest text that reads back the same
+--   utf8(s)                -> s with bytes of no UTF-8 character as U+FFFD
 --   size(n)                -> "512", "10.0K", "1.5M": bytes for a column
 --   columns(rows)          -> rows of cells as aligned text
 local shm = require "winshm"
@@ -91,18 +95,27 @@ local function islayout(x)
   return shm.type(x) == "layout"
 end
 
-local flatten
+local walk
+
+-- Keys from the root to this value, and one more: a new table, or nil
+-- when nobody wants them.
+local function push(keys, k)
+  if not keys then return nil end
+  local t = table.move(keys, 1, #keys, 1, {})
+  t[#t + 1] = k
+  return t
+end
 
 -- The elements of an array value (a sequence, nested for several dimensions).
-local function flatten_array(v, lay, tname, path, out)
+local function walk_array(v, lay, tname, path, keys, emit)
   for i = 1, #v do
-    flatten(v[i], lay, tname, path .. "[" .. i .. "]", out)
+    walk(v[i], lay, tname, path .. "[" .. i .. "]", push(keys, i), emit)
   end
 end
 
 -- The members of a struct value, in the layout's declaration order; keys
 -- the layout does not know (there should be none) follow, sorted.
-local function flatten_struct(v, lay, path, out)
+local function walk_struct(v, lay, path, keys, emit)
   local seen = {}
   local prefix = path == "" and "" or path .. "."
   if lay then
@@ -110,7 +123,7 @@ local function flatten_struct(v, lay, path, out)
       seen[f.name] = true
       local sub = f.layout or (islayout(f.type) and f.type) or nil
       if v[f.name] ~= nil then
-        flatten(v[f.name], sub, f.type, prefix .. f.name, out)
+        walk(v[f.name], sub, f.type, prefix .. f.name, push(keys, f.name), emit)
       end
     end
   end
@@ -120,24 +133,37 @@ local function flatten_struct(v, lay, path, out)
   end
   table.sort(rest, function(a, b) return tostring(a) < tostring(b) end)
   for _, k in ipairs(rest) do
-    flatten(v[k], nil, nil, prefix .. tostring(k), out)
+    walk(v[k], nil, nil, prefix .. tostring(k), push(keys, k), emit)
   end
 end
 
-function flatten(v, lay, tname, path, out)
+-- Call emit(path, value, tname, keys) for every scalar in v.
+function walk(v, lay, tname, path, keys, emit)
   if type(v) ~= "table" then
-    out[#out + 1] = { path, M.value(v, tname) }
+    emit(path, v, tname, keys)
   elseif v[1] ~= nil or next(v) == nil then
-    flatten_array(v, lay, tname, path, out)
+    walk_array(v, lay, tname, path, keys, emit)
   else
-    flatten_struct(v, lay, path, out)
+    walk_struct(v, lay, path, keys, emit)
   end
 end
 
 -- Every scalar of 'value' (as shm.read gives it) as {path, text}.
 function M.fields(value, layout)
   local out = {}
-  flatten(value, layout, nil, "", out)
+  walk(value, layout, nil, "", nil, function(path, v, tname)
+    out[#out + 1] = { path, M.value(v, tname) }
+  end)
+  return out
+end
+
+-- Every scalar of 'value' as { path =, keys = {k1, k2, ...}, type = C
+-- type name }: where to find it in any value of the same layout.
+function M.leaves(value, layout)
+  local out = {}
+  walk(value, layout, nil, "", {}, function(path, _, tname, keys)
+    out[#out + 1] = { path = path, keys = keys, type = tname }
+  end)
   return out
 end
 
@@ -164,6 +190,40 @@ function M.hexdump(bytes, base, collapse)
     out[#out + 1] = { ("%08x"):format(base + #bytes), ("%08x"):format(base + #bytes) }
   end
   return out
+end
+
+-- A number as the shortest text that reads back as the same value (as
+-- a 4-byte float when 'tname' is one); nan, inf, -inf for those.
+function M.exact(v, tname)
+  if math.type(v) == "integer" then
+    return (v < 0 and isunsigned(tname)) and unsigned(v) or tostring(v)
+  end
+  if v ~= v then return "nan" end
+  if v == math.huge then return "inf" end
+  if v == -math.huge then return "-inf" end
+  local single = float4[tname]
+  for digits = single and 6 or 15, 17 do
+    local s = ("%." .. digits .. "g"):format(v)
+    local back = tonumber(s)
+    if single then back = string.unpack("f", string.pack("f", back)) end
+    if back == v then return s end
+  end
+  return ("%.17g"):format(v)
+end
+
+-- s with every byte that is not part of a UTF-8 character replaced by
+-- U+FFFD, as text formats need.
+function M.utf8(s)
+  if utf8.len(s) then return s end
+  local out, i = {}, 1
+  while i <= #s do
+    local n, bad = utf8.len(s, i)
+    if n then out[#out + 1] = s:sub(i) break end
+    out[#out + 1] = s:sub(i, bad - 1)
+    out[#out + 1] = "\u{FFFD}"
+    i = bad + 1
+  end
+  return table.concat(out)
 end
 
 -- A byte count for a column: exact below 10 KiB, else K/M/G/T.

@@ -80,7 +80,8 @@ end
 -- The bytes of the file at 'path'; a failure says which file ('what') and
 -- why it cannot be read: missing, unreadable, a directory.
 function M.readfile(path, what)
-  if shm._sys.filekind(path) == "directory" then
+  local st = shm._sys.stat(path)
+  if st and st.dir then
     fail(("cannot read %s: it is a directory"):format(what))
   end
   local f, err = io.open(path, "rb")
