@@ -3,18 +3,9 @@
 local shm = require "winshm"
 local H = require "helper"
 
-local function tmppath()
-  local p = H.tmpname()
-  os.remove(p)   -- POSIX: tmpname made the file; shm.record makes its own
-  return p
-end
-
-local function slurp(p)
-  local f = assert(io.open(p, "rb"))
-  local s = f:read("a")
-  f:close()
-  return s
-end
+local T = require "tools_helper"
+local tmppath = T.tmppath
+local function slurp(p) return T.slurp(p, true) end
 
 local function spit(p, s)
   local f = assert(io.open(p, "wb"))

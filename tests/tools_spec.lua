@@ -3,52 +3,9 @@
 local shm = require "winshm"
 local H = require "helper"
 
--- A temporary file name (Windows' os.tmpname gives one without a folder).
-local function tmpname()
-  local path = os.tmpname()
-  if H.windows and not path:find("^%a:") then
-    path = os.getenv("TEMP") .. "\\" .. path:gsub("^[/\\]+", "")
-  end
-  return path
-end
-
--- Run `winshm ARGS...`; returns exit code, stdout, stderr.
-local function cli(...)
-  local out, err = tmpname(), tmpname()
-  local args = { H.quote(H.host) }
-  for _, a in ipairs({ ... }) do args[#args + 1] = H.quote(tostring(a)) end
-  local cmd = table.concat(args, " ") .. " >" .. H.quote(out) .. " 2>" .. H.quote(err)
-  local function slurp(p)
-    local f = assert(io.open(p, "rb"))
-    local s = f:read("a")
-    f:close()
-    os.remove(p)
-    return s
-  end
-  if not H.windows then
-    local _, _, code = os.execute(cmd)
-    return code, slurp(out), slurp(err)
-  end
-  -- Windows' os.execute does not give the status: cmd.exe writes it
-  -- (!errorlevel!, delayed by /v:on); text output ends lines in CRLF.
-  local rc = tmpname()
-  os.execute('cmd /v:on /c "' .. cmd .. ' & echo !errorlevel!> ' .. H.quote(rc) .. '"')
-  local code = math.tointeger(tonumber(slurp(rc):match("%-?%d+")))
-  return code, (slurp(out):gsub("\r\n", "\n")), (slurp(err):gsub("\r\n", "\n"))
-end
-
-local function tmpfile(text)
-  local p = tmpname()
-  local f = assert(io.open(p, "wb"))
-  f:write(text)
-  f:close()
-  return p
-end
-
--- An error is one line on stderr naming the command.
-local function assert_oneline_error(cmd, err)
-  assert.matches("^winshm " .. cmd .. ": [^\n]+\n$", err)
-end
+local T = require "tools_helper"
+local cli, tmpfile, assert_oneline_error = T.cli, T.tmpfile, T.assert_oneline_error
+local tmpname = T.tmppath
 
 local has_layouts = type(shm.struct) == "function"
 
