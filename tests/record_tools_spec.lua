@@ -470,3 +470,29 @@ describe("winshm plot", function()
     assert.matches("no frames to plot in that time span", err, 1, true)
   end)
 end)
+
+describe("the recordings' documentation", function()
+  it("shows a chart winshm plot made from the telemetry producer", function()
+    local root = assert(xml.parse(T.slurp("docs/telemetry-lap.svg", true)))
+    local names = {}
+    for _, line in ipairs(xml.find(root, "path", "class", "line")) do names[#names + 1] = line.attrs["data-field"] end
+    assert.same({ "mSpeed", "mEngineRPM", "mGear", "mTyreTemp[1] (°C)", "mTyreTemp[2] (°C)",
+                  "mTyreTemp[3] (°C)", "mTyreTemp[4] (°C)" }, names)
+    assert.matches("(telemetry-lap.svg)", T.slurp("docs/telemetry.md", true), 1, true)
+    -- every field the chart draws is one of the producer's layout
+    local T2 = dofile("examples/telemetry/layout.lua")
+    for _, f in ipairs({ "mSpeed", "mEngineRPM", "mGear", "mTyreTemp" }) do
+      assert.is_number(shm.offsetof(T2.Telemetry, f))
+    end
+  end)
+
+  it("lists every header key and frame kind the writer uses", function()
+    local doc = T.slurp("docs/recordings.md", true)
+    local format = require "winshm.record.format"
+    for _, k in ipairs(format.KEYS) do assert.matches("| `" .. k .. "` |", doc, 1, true) end
+    for kind, name in pairs(format.KINDS) do
+      assert.matches(("**kind %d, %s**"):format(kind, name), doc, 1, true)
+    end
+    assert.matches(format.MAGIC, doc, 1, true)
+  end)
+end)

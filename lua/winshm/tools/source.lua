@@ -32,7 +32,7 @@ M.help = [[
                       one with --type T)
   --cdef FILE.h       C declarations; --type T names the struct or typedef
   --type T            the layout to use from --layout or --cdef
-  --abi ABI           for --cdef: native (default), windows, win32 or sysv
+  --abi ABI           for --cdef: native (default), windows or sysv
   --offset N          the layout starts N bytes into the region (default 0)
   --length N          without a layout: show N bytes (default: to the end)
   --seq F | --check F | --begin F --end F
