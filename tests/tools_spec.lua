@@ -417,12 +417,12 @@ describe_cli("winshm watch", function()
         local shm = require "winshm"
         local l = assert(shm.open_existing(%q, 1))
         local v = l:view(dofile(%q), 0, "rw")
-        shm._sys.sleep(0.3)
+        shm._sys.sleep(1.5)   -- after watch started, on a slow machine too
         v.tick = 2
         v.speed = 9.5
         l:close()
       ]]):format(name, f))
-      local code, out, err = cli("watch", name, "--layout", f, "--count", "40", "--hz", "40")
+      local code, out, err = cli("watch", name, "--layout", f, "--count", "120", "--hz", "40")
       assert.truthy(writer:wait())
       assert.equal("", err)
       assert.equal(0, code)
