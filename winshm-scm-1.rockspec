@@ -33,12 +33,12 @@ build = {
   modules = {
     winshm = {
       sources = {
-        "rock/embedded_none.c", "src/atomic.c", "src/cdef.c",
+        "rock/embedded_none.c", "src/atomic.c", "src/cdef.c", "src/codec.c",
         "src/consistent.c", "src/copy.c", "src/delta.c", "src/embed.c",
         "src/errors.c", "src/layout.c", "src/link.c", "src/module.c",
-        "src/names.c", "src/nsname.c", "src/os_posix.c", "src/record.c",
-        "src/scalar.c", "src/sync.c", "src/sync_posix.c", "src/tools_posix.c",
-        "src/utf.c", "src/view.c",
+        "src/names.c", "src/nsname.c", "src/os_posix.c", "src/reader.c",
+        "src/record.c", "src/scalar.c", "src/support.c", "src/sync.c",
+        "src/sync_posix.c", "src/tools_posix.c", "src/utf.c", "src/view.c",
       },
       incdirs = { "src" },
       libraries = { "pthread" },
@@ -79,11 +79,12 @@ build = {
         winshm = {
           sources = {
             "rock/embedded_none.c", "src/atomic.c", "src/cdef.c",
-            "src/consistent.c", "src/copy.c", "src/delta.c", "src/embed.c",
-            "src/errors.c", "src/layout.c", "src/link.c", "src/module.c",
-            "src/names.c", "src/nsname.c", "src/os_win32.c", "src/record.c",
-            "src/scalar.c", "src/sync.c", "src/sync_win32.c",
-            "src/tools_win32.c", "src/utf.c", "src/view.c",
+            "src/codec.c", "src/consistent.c", "src/copy.c", "src/delta.c",
+            "src/embed.c", "src/errors.c", "src/layout.c", "src/link.c",
+            "src/module.c", "src/names.c", "src/nsname.c", "src/os_win32.c",
+            "src/reader.c", "src/record.c", "src/scalar.c", "src/support.c",
+            "src/sync.c", "src/sync_win32.c", "src/tools_win32.c", "src/utf.c",
+            "src/view.c",
           },
           incdirs = { "src" },
           libraries = { "advapi32" },

@@ -7,6 +7,6 @@
 #include "winshm.h"
 
 /* Push a table of the codec's functions: encode, decode, crc32. */
-WSHM_HIDDEN void wshm_open_delta (lua_State *L);
+void wshm_open_delta (lua_State *L);
 
 #endif

@@ -4,7 +4,8 @@
 ** table, as cdef.c is shm.cdef's.  Also the hidden table shm._rec of
 ** what that Lua needs from C: the frame codec (delta.c) and viewinfo.
 */
-#include "layout.h"
+#include "winshm.h"
+#include "view.h"
 #include "delta.h"
 
 /* Call winshm.record's function 'fn' with the module table and the
