@@ -63,7 +63,6 @@ build = {
     ["winshm.record.ctext"] = "lua/winshm/record/ctext.lua",
     ["winshm.record.format"] = "lua/winshm/record/format.lua",
     ["winshm.record.reader"] = "lua/winshm/record/reader.lua",
-    ["winshm.record.scratch"] = "lua/winshm/record/scratch.lua",
     ["winshm.record.writer"] = "lua/winshm/record/writer.lua",
     ["winshm.tools"] = "lua/winshm/tools.lua",
     ["winshm.tools.cli"] = "lua/winshm/tools/cli.lua",

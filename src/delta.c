@@ -4,7 +4,7 @@
 ** each stored frame.  Pure functions of Lua strings; no mapping is read.
 **
 **   encode(prev, cur) -> kind, payload   the smallest of the three kinds
-**   decode(prev, kind, payload, n) -> cur | nil, message
+**   undelta(prev, kind, payload, n) -> cur | nil, message
 **   crc32(s [, crc]) -> integer          zlib's CRC-32, continued from crc
 **
 ** Kinds: 0 full (the payload is the frame), 1 runs (changed byte ranges),
@@ -252,7 +252,7 @@ static int l_crc32 (lua_State *L) {
 
 static const luaL_Reg funcs[] = {
   {"encode", l_encode},
-  {"decode", l_decode},
+  {"undelta", l_decode},
   {"crc32", l_crc32},
   {NULL, NULL}
 };

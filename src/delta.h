@@ -6,7 +6,7 @@
 
 #include "winshm.h"
 
-/* Push a table of the codec's functions: encode, decode, crc32. */
+/* Push a table of the codec's functions: encode, undelta, crc32. */
 void wshm_open_delta (lua_State *L);
 
 #endif

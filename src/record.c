@@ -2,9 +2,14 @@
 ** record.c -- shm.record and shm.recording: recordings are Lua
 ** (lua/winshm/record.lua, embedded); this is their entry in the module
 ** table, as cdef.c is shm.cdef's.  Also the hidden table shm._rec of
-** what that Lua needs from C: the frame codec (delta.c) and viewinfo.
+** what that Lua needs from C: the frame codec (delta.c), viewinfo, and
+** a frame's bytes as a table (the core's codec) and a field's bytes.
 */
+#include <string.h>
+
 #include "winshm.h"
+#include "codec.h"
+#include "layout.h"
 #include "view.h"
 #include "delta.h"
 
@@ -51,6 +56,50 @@ static int l_viewinfo (lua_State *L) {
   return 3;
 }
 
+/*
+** _rec.decode(layout, bytes [, into]) -> table: a frame's bytes as
+** shm.read gives a view of the layout ('into' refilled as shm.read does).
+** The bytes are a Lua string held on the stack: no mapping is read.
+*/
+static int l_decode (lua_State *L) {
+  const wshm_layout *lay = wshm_checklayout(L, 1);
+  size_t n;
+  const char *bytes = luaL_checklstring(L, 2, &n);
+  wshm_span s;
+  int into = 0;
+  if (!lua_isnoneornil(L, 3)) {
+    luaL_checktype(L, 3, LUA_TTABLE);
+    into = 3;
+  }
+  luaL_argcheck(L, n == lay->size, 2, "as many bytes as the layout has expected");
+  lua_settop(L, 3);
+  memset(&s, 0, sizeof(s));
+  s.lay = lay;
+  s.size = lay->size;
+  wshm_decode(L, 1, &s, (const unsigned char *)bytes, into);
+  return 1;
+}
+
+/* _rec.span(layout, path) -> offset, size: the bytes of a field. */
+static int l_span (lua_State *L) {
+  const wshm_layout *lay = wshm_checklayout(L, 1);
+  size_t off = 0;
+  int levels = 0;
+  const wshm_field *f;
+  luaL_checkstring(L, 2);
+  f = wshm_walkpath(L, lay, 2, &off, &levels);
+  lua_pushinteger(L, (lua_Integer)off);
+  lua_pushinteger(L, (lua_Integer)(levels > 0 ? f->stride[levels - 1] : f->size));
+  return 2;
+}
+
+static const luaL_Reg recfuncs[] = {
+  {"viewinfo", l_viewinfo},
+  {"decode", l_decode},
+  {"span", l_span},
+  {NULL, NULL}
+};
+
 void wshm_open_record (lua_State *L) {
   lua_pushvalue(L, -1);  /* the module table */
   lua_pushcclosure(L, l_record, 1);
@@ -59,7 +108,6 @@ void wshm_open_record (lua_State *L) {
   lua_pushcclosure(L, l_recording, 1);
   lua_setfield(L, -2, "recording");
   wshm_open_delta(L);
-  lua_pushcfunction(L, l_viewinfo);
-  lua_setfield(L, -2, "viewinfo");
+  luaL_setfuncs(L, recfuncs, 0);
   lua_setfield(L, -2, "_rec");
 }

@@ -4,25 +4,15 @@ local shm = require "winshm"
 local cli = require "winshm.tools.cli"
 local format = require "winshm.tools.format"
 
--- The byte range [from, to) of the field at dotted 'path' of layout.
-local function span(layout, path)
-  local off, size, lay = 0, nil, layout
-  for part in path:gmatch("[^.]+") do
-    local found
-    for _, f in ipairs(shm.fields(lay)) do
-      if f.name == part then found = f break end
-    end
-    if not found then cli.fail(("the recording's layout has no counter '%s'"):format(path)) end
-    off, size, lay = off + found.offset, found.size, found.layout
-  end
-  return off, off + size
-end
-
 -- The byte ranges of a frame that are not the scheme's counters.
 local function data_spans(layout, scheme, length)
   local cuts = {}
   for _, k in ipairs({ "seq", "check", "begin", "end" }) do
-    if scheme[k] then cuts[#cuts + 1] = { span(layout, scheme[k]) } end
+    if scheme[k] then
+      local ok, off, size = pcall(shm._rec.span, layout, scheme[k])
+      if not ok then cli.fail(("the recording's scheme does not fit its layout: %s"):format(cli.oneline(off))) end
+      cuts[#cuts + 1] = { off, off + size }
+    end
   end
   table.sort(cuts, function(a, b) return a[1] < b[1] end)
   local spans, at = {}, 0

@@ -14,6 +14,8 @@
 --                                     offset of the first frame | nil, why
 --   format.frame(crc32, kind, time, payload) -> bytes
 --   format.HEAD, format.TAIL          bytes before and after a payload
+--   format.close(obj)                 close obj.f, once (recorders' and
+--                                     recordings' close)
 local M = {}
 
 M.MAGIC = "WSHM-REC"
@@ -86,6 +88,15 @@ end
 function M.frame(crc32, kind, time, payload)
   local head = string.pack("<I4Bd", #payload, kind, time)
   return head .. payload .. string.pack("<I4", crc32(payload, crc32(head)))
+end
+
+function M.close(obj)
+  local f = obj.f
+  if f then
+    obj.f = nil
+    f:close()
+  end
+  return true
 end
 
 return M

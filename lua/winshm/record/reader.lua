@@ -13,7 +13,6 @@
 -- raises an error naming it when the iterators reach it.
 local ctext = require "winshm.record.ctext"
 local format = require "winshm.record.format"
-local scratch = require "winshm.record.scratch"
 
 local M = {}
 
@@ -134,7 +133,7 @@ function Recording:raw(from, to)
       if codec.crc32(payload, codec.crc32(head)) ~= crc then
         error(where .. ": bad checksum", 0)
       end
-      local bytes, why = codec.decode(prev, kind, payload, length)
+      local bytes, why = codec.undelta(prev, kind, payload, length)
       if not bytes then error(("%s: %s"):format(where, why), 0) end
       prev = bytes
       if time > to then n = self.count return nil end
@@ -158,21 +157,17 @@ end
 
 function Recording:frames(from, to)
   local raw = self:raw(from, to)
-  if not self.copy then
-    self.copy = assert(scratch.new(self.shm, self.layout))
-  end
-  local copy, shm = self.copy, self.shm
+  local decode, layout = self.shm._rec.decode, self.layout
   return function()
     local time, bytes = raw()
     if not time then return nil end
-    copy.link:write_bytes(0, bytes)
-    local t = shm.read(copy.view)
+    local t = decode(layout, bytes)
     return time, self.pads and unpad(t) or t
   end
 end
 
-Recording.close = scratch.close
-Recording.__close = scratch.close
-Recording.__gc = scratch.close
+Recording.close = format.close
+Recording.__close = format.close
+Recording.__gc = format.close
 
 return M

@@ -11,7 +11,6 @@
 -- scheme, if any).
 local ctext = require "winshm.record.ctext"
 local format = require "winshm.record.format"
-local scratch = require "winshm.record.scratch"
 
 local M = {}
 
@@ -138,8 +137,8 @@ function Recorder:frame(time)
   return true
 end
 
-Recorder.close = scratch.close
-Recorder.__close = scratch.close
-Recorder.__gc = scratch.close
+Recorder.close = format.close
+Recorder.__close = format.close
+Recorder.__gc = format.close
 
 return M
