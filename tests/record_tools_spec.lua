@@ -158,7 +158,7 @@ describe("winshm record", function()
     os.remove(path)
   end)
 
-  it("stops when the region goes away #posix", function()
+  it("stops when the region goes away", function()
     local name = H.name("recg")
     local producer = H.spawn(PRODUCER, name, 5, 10, layout)
     assert.truthy(H.until_true(function() return exists(name) end, 30))

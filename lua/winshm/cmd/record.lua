@@ -24,9 +24,17 @@ local function open_view(name, opts)
   return link, view, scheme
 end
 
--- A function telling why the region went away (or nil): POSIX only.
+-- A function telling why the region went away, or nil while it is there.
+-- POSIX: its name removed or another region's, or no process but this
+-- one holding it.  Windows: no handle to it but this recorder's own.
 local function watcher(name)
-  if WINDOWS then return function() return nil end end
+  if WINDOWS then
+    return function()
+      local n = shm._sys.handles(name)
+      if n and n <= 1 then return "no other process holds it" end
+      return nil
+    end
+  end
   local posix = require "winshm.tools.posix"
   local e = posix.entry(name)
   if not e then return function() return nil end end   -- not a /dev/shm object
@@ -95,9 +103,9 @@ return cli.command {
     .. "--begin F --end F] [--hz N] [--duration S] -o FILE",
   text = [[
 Record region NAME into a new file, FILE: a frame --hz times a second
-(default 60) until Ctrl-C, --duration seconds, or the region going away
-(POSIX: its name removed, or no process but the recorder holding a region
-winshm manages).  Everything recorded up to then is kept, even when the
+(default 60) until Ctrl-C, --duration seconds, or the region going away:
+no process but the recorder holding it (POSIX: a region winshm manages;
+Windows: any mapping), or (POSIX) its name removed.  Everything recorded up to then is kept, even when the
 recorder is killed.  With a scheme (--seq, --check, --begin/--end) every
 frame is a consistent copy; a frame that stays torn is skipped and
 counted.  On a terminal, progress (frames, seconds, bytes) shows on
