@@ -18,7 +18,7 @@ local Recorder = { __name = "winshm.recorder" }
 Recorder.__index = Recorder
 
 local OPTS = { scheme = true, note = true, keyframe = true, tries = true }
-local SCHEME_KEYS = { seq = true, check = true, begin = true, ["end"] = true }
+local SCHEME_KEYS = { seq = true, check = true, begin = true, ["end"] = true, timeout = true }
 
 -- Errors of shm.record name it; the caller is C (src/record.c), so they
 -- carry no position.
