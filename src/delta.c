@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "lua.h"
+#include "lauxlib.h"
 #include "delta.h"
 
 enum { FULL = 0, RUNS = 1, BLOCKS = 2 };
