@@ -4,6 +4,7 @@
 ** each stored frame.  Pure functions of Lua strings; no mapping is read.
 **
 **   encode(prev, cur) -> kind, payload   the smallest of the three kinds
+**   frame(prev, cur, time) -> bytes, kind   the frame as the file stores it
 **   undelta(prev, kind, payload, n) -> cur | nil, message
 **   crc32(s [, crc]) -> integer          zlib's CRC-32, continued from crc
 **
@@ -18,6 +19,8 @@
 #include "delta.h"
 
 enum { FULL = 0, RUNS = 1, BLOCKS = 2 };
+
+#define HEAD     13  /* a stored frame's head: length, kind, time */
 
 #define MAXLOG   6   /* blocks of 1 to 64 bytes */
 #define MERGE    3   /* runs this close (unchanged bytes between) are one */
@@ -120,36 +123,87 @@ static void putblocks (const unsigned char *a, const unsigned char *b,
   }
 }
 
-static int l_encode (lua_State *L) {
-  size_t na, n, best;
-  const char *a = luaL_optlstring(L, 1, NULL, &na);
-  const char *b = luaL_checklstring(L, 2, &n);
-  const unsigned char *ua = (const unsigned char *)a;
-  const unsigned char *ub = (const unsigned char *)b;
+/* The smallest kind for the change from a (NULL: none) to b, n bytes
+** each: its kind, its payload's size, and for BLOCKS the block size. */
+static size_t plan (const unsigned char *a, const unsigned char *b, size_t n,
+                    int *kind, int *bestk) {
+  size_t best = n;
   costs c;
-  int k, kind = FULL, bestk = 0;
+  int k;
+  *kind = FULL;
+  *bestk = 0;
+  if (a == NULL) return best;
+  memset(&c, 0, sizeof(c));
+  walk(a, b, n, &c, NULL);
+  if (c.runs < best) { best = c.runs; *kind = RUNS; }
+  for (k = 0; k <= MAXLOG; k++) {
+    size_t nb = (n + ((size_t)1 << k) - 1) >> k;
+    size_t cost = 1 + (nb + 7) / 8 + c.blocks[k];
+    if (cost < best) { best = cost; *kind = BLOCKS; *bestk = k; }
+  }
+  return best;
+}
+
+/* Write the payload plan chose at out. */
+static void emit (const unsigned char *a, const unsigned char *b, size_t n,
+                  int kind, int k, unsigned char *out) {
+  if (kind == FULL) memcpy(out, b, n);
+  else if (kind == RUNS) walk(a, b, n, NULL, out);
+  else putblocks(a, b, n, k, out);
+}
+
+/* prev (or nil) and cur, strings of one size; cur at 2, prev at 1. */
+static const unsigned char *frames (lua_State *L, const unsigned char **b,
+                                    size_t *n) {
+  size_t na;
+  const char *a = luaL_optlstring(L, 1, NULL, &na);
+  *b = (const unsigned char *)luaL_checklstring(L, 2, n);
+  return a != NULL && na == *n ? (const unsigned char *)a : NULL;
+}
+
+static int l_encode (lua_State *L) {
+  size_t n, size;
+  const unsigned char *b, *a = frames(L, &b, &n);
+  int kind, k;
+  luaL_Buffer buf;
+  size = plan(a, b, n, &kind, &k);
+  lua_pushinteger(L, kind);
+  emit(a, b, n, kind, k, (unsigned char *)luaL_buffinitsize(L, &buf, size > 0 ? size : 1));
+  luaL_pushresultsize(&buf, size);
+  return 2;
+}
+
+static void put32 (unsigned char *p, uint32_t v) {
+  int i;
+  for (i = 0; i < 4; i++) p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t crc32 (uint32_t crc, const unsigned char *s, size_t n);
+
+/*
+** frame(prev, cur, time) -> bytes, kind: the whole stored frame (see
+** docs/recordings.md): u32 payload length, u8 kind, f64 time, the
+** payload, u32 CRC-32 of all before it.  prev nil: a full frame.
+*/
+static int l_frame (lua_State *L) {
+  size_t n, size;
+  const unsigned char *b, *a = frames(L, &b, &n);
+  double t = (double)luaL_checknumber(L, 3);
+  uint64_t bits;
+  int kind, k, i;
   luaL_Buffer buf;
   unsigned char *out;
-  best = n;
-  if (a != NULL && na == n) {
-    memset(&c, 0, sizeof(c));
-    walk(ua, ub, n, &c, NULL);
-    if (c.runs < best) { best = c.runs; kind = RUNS; }
-    for (k = 0; k <= MAXLOG; k++) {
-      size_t nb = (n + ((size_t)1 << k) - 1) >> k;
-      size_t cost = 1 + (nb + 7) / 8 + c.blocks[k];
-      if (cost < best) { best = cost; kind = BLOCKS; bestk = k; }
-    }
-  }
+  size = plan(a, b, n, &kind, &k);
+  luaL_argcheck(L, size <= 0xffffffffu, 2, "frame too large");
+  out = (unsigned char *)luaL_buffinitsize(L, &buf, HEAD + size + 4);
+  put32(out, (uint32_t)size);
+  out[4] = (unsigned char)kind;
+  memcpy(&bits, &t, 8);
+  for (i = 0; i < 8; i++) out[5 + i] = (unsigned char)(bits >> (8 * i));
+  emit(a, b, n, kind, k, out + HEAD);
+  put32(out + HEAD + size, crc32(0, out, HEAD + size));
+  luaL_pushresultsize(&buf, HEAD + size + 4);
   lua_pushinteger(L, kind);
-  if (kind == FULL) {
-    lua_pushvalue(L, 2);
-    return 2;
-  }
-  out = (unsigned char *)luaL_buffinitsize(L, &buf, best > 0 ? best : 1);
-  if (kind == RUNS) walk(ua, ub, n, &c, out);
-  else putblocks(ua, ub, n, bestk, out);
-  luaL_pushresultsize(&buf, best);
   return 2;
 }
 
@@ -239,21 +293,29 @@ static const uint32_t crctab[16] = {
   0xbdbdf21cu
 };
 
-static int l_crc32 (lua_State *L) {
-  size_t n, i;
-  const unsigned char *s = (const unsigned char *)luaL_checklstring(L, 1, &n);
-  uint32_t c = ~(uint32_t)luaL_optinteger(L, 2, 0);
+/* The CRC-32 of s[0..n), continuing 'crc' (0 to start). */
+static uint32_t crc32 (uint32_t crc, const unsigned char *s, size_t n) {
+  uint32_t c = ~crc;
+  size_t i;
   for (i = 0; i < n; i++) {
     c ^= s[i];
     c = (c >> 4) ^ crctab[c & 15];
     c = (c >> 4) ^ crctab[c & 15];
   }
-  lua_pushinteger(L, (lua_Integer)(~c & 0xffffffffu));
+  return ~c;
+}
+
+static int l_crc32 (lua_State *L) {
+  size_t n;
+  const unsigned char *s = (const unsigned char *)luaL_checklstring(L, 1, &n);
+  uint32_t c = (uint32_t)luaL_optinteger(L, 2, 0);
+  lua_pushinteger(L, (lua_Integer)crc32(c, s, n));
   return 1;
 }
 
 static const luaL_Reg funcs[] = {
   {"encode", l_encode},
+  {"frame", l_frame},
   {"undelta", l_decode},
   {"crc32", l_crc32},
   {NULL, NULL}

@@ -12,7 +12,7 @@
 --   format.header(crc32, entries) -> bytes   entries: { {key, value}, ... }
 --   format.read_header(f, crc32, filesize) -> entries (key -> value),
 --                                     offset of the first frame | nil, why
---   format.frame(crc32, kind, time, payload) -> bytes
+--   (frames are written by src/delta.c's frame, read by winshm.record.reader)
 --   format.HEAD, format.TAIL          bytes before and after a payload
 --   format.close(obj)                 close obj.f, once (recorders' and
 --                                     recordings' close)
@@ -83,11 +83,6 @@ function M.read_header(f, crc32, filesize)
     if t[k] == nil then return nil, ("header has no '%s'"):format(k) end
   end
   return t, PRE + n + 4
-end
-
-function M.frame(crc32, kind, time, payload)
-  local head = string.pack("<I4Bd", #payload, kind, time)
-  return head .. payload .. string.pack("<I4", crc32(payload, crc32(head)))
 end
 
 function M.close(obj)

@@ -119,15 +119,9 @@ function Recorder:frame(time)
   end
   local bytes, why = self.shm._snapshot(self.view, self.scheme, self.tries)
   if not bytes then return nil, why end
-  local codec = self.shm._rec
-  local kind, payload
-  if time - self.lastkey >= self.keyframe then
-    kind, payload = codec.encode(nil, bytes)
-    self.lastkey = time
-  else
-    kind, payload = codec.encode(self.prev, bytes)
-  end
-  local frame = format.frame(codec.crc32, kind, time, payload)
+  local full = time - self.lastkey >= self.keyframe
+  if full then self.lastkey = time end
+  local frame = self.shm._rec.frame(not full and self.prev or nil, bytes, time)
   local ok, err = self.f:write(frame)
   if ok then ok, err = self.f:flush() end
   if not ok then error(("cannot write to '%s': %s"):format(self.path, err), 2) end
