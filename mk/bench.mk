@@ -1,7 +1,8 @@
 # make bench: per-operation costs against baselines measured in the same
 # run (bench/bench.lua), with callgrind's instruction counts when valgrind
-# is there.  make bench-quick: the same, short, to prove it works (CI runs
-# it).  BENCH_ONLY=pattern keeps the matching rows.
+# is there, then what recordings cost (bench/record.lua).  make
+# bench-quick: the same, short, to prove it works (CI runs it).
+# BENCH_ONLY=pattern keeps the matching rows.
 BENCH_ENV = LUA_CPATH="$(CURDIR)/$(B)/bench/?.so;;" WINSHM_HOST=$(CURDIR)/$(B)/winshm \
             BENCH_BUILD=$(CURDIR)/$(B)
 
@@ -33,8 +34,10 @@ BENCH_DEPS = all $(B)/bench/bench_floor.so $(B)/bench/bench_frame.so $(B)/bench/
 .PHONY: bench bench-quick
 bench: $(BENCH_DEPS)
 	@$(BENCH_ENV) BENCH_CALLGRIND=1 $(B)/winshm bench/bench.lua $(BENCH_ONLY)
+	@$(BENCH_ENV) $(B)/winshm bench/record.lua $(BENCH_ONLY)
 
 bench-quick: $(BENCH_DEPS)
 	@$(BENCH_ENV) $(B)/winshm bench/bench.lua quick $(BENCH_ONLY)
+	@$(BENCH_ENV) $(B)/winshm bench/record.lua quick $(BENCH_ONLY)
 
 TESTS += bench-quick

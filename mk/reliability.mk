@@ -91,7 +91,7 @@ FUZZ_B       = $(B)/fuzz
 FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=all \
                -fno-omit-frame-pointer
 FUZZ_OBJ     = $(patsubst $(B)/%,$(FUZZ_B)/%,$(MOD_OBJ))
-FUZZ_LUA     = struct cdef utf
+FUZZ_LUA     = struct cdef utf recording
 FUZZ_C       = names codec
 FUZZ_ALL     = $(FUZZ_C) $(FUZZ_LUA)
 FUZZ_SECONDS ?= 300

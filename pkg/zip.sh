@@ -35,6 +35,9 @@ rm "$stage/LICENSE.tmp"
 for md in docs/*.md; do
   "$LUA" pkg/html.lua "$md" "$stage/docs/$(basename "$md" .md).html"
 done
+for img in docs/*.svg; do   # the pages' pictures
+  if [ -f "$img" ]; then cp "$img" "$stage/docs/"; fi
+done
 groff -man -Tascii -P-cbou "$MAN" > "$stage/docs/winshm.tmp"
 crlf "$stage/docs/winshm.tmp" "$stage/docs/winshm.txt"
 rm "$stage/docs/winshm.tmp"

@@ -72,6 +72,7 @@ int luaopen_winshm (lua_State *L) {
   wshm_open_consistent(L);
   wshm_open_sync(L);
   wshm_open_cdef(L);
+  wshm_open_record(L);
   wshm_open_tools(L);
   wshm_open_embedded(L);
   return 1;

@@ -61,6 +61,7 @@ void wshm_open_atomic (lua_State *L);
 void wshm_open_consistent (lua_State *L);
 void wshm_open_sync (lua_State *L);
 void wshm_open_cdef (lua_State *L);
+void wshm_open_record (lua_State *L);   /* record.c */
 void wshm_open_embedded (lua_State *L);
 /* shm._sys for the command-line tools (tools_posix.c, tools_win32.c). */
 void wshm_open_tools (lua_State *L);

@@ -80,6 +80,23 @@ local checks = {
     assert.matches("producer: 300 frames written", pout, 1, true)
   end,
   ["examples/telemetry/reader.lua"] = function() end,  -- run with producer.lua
+  ["examples/recordings/read_recording.py"] = function() end,  -- run by python_reader.lua
+  ["examples/recordings/python_reader.lua"] = function(path)
+    local ok, out = host(path)
+    assert.is_true(ok, out)
+    if not has_python then
+      assert.matches("skipped", out, 1, true)
+      return
+    end
+    assert.matches("^python_reader: 120 frames, 19 fields, the same CSV as winshm export\n$", out)
+  end,
+  ["examples/recordings/session.sh"] = function(path)
+    local ok, out = sh("sh " .. H.quote(path) .. " " .. H.quote(H.host))
+    assert.is_true(ok, out)
+    assert.matches("\nreplayed %d+ frames of .- %(1 pass, speed 4%)\n", out)
+    assert.matches("\ntime,mElapsedTime,mSpeed,mGear\n[%d.]+,[%d.]+,[%d.]+,%d\n", out)
+    assert.matches("\nsvg: 6 lines drawn\n$", out)
+  end,
   ["examples/python_interop.py"] = function() end,  -- run by python_interop.lua
   ["examples/python_interop.lua"] = function(path)
     local ok, out = host(path)

@@ -3,68 +3,9 @@
 local shm = require "winshm"
 local H = require "helper"
 
--- A temporary file name (Windows' os.tmpname gives one without a folder).
-local function tmpname()
-  local path = os.tmpname()
-  if H.windows and not path:find("^%a:") then
-    path = os.getenv("TEMP") .. "\\" .. path:gsub("^[/\\]+", "")
-  end
-  return path
-end
-
--- Run `winshm ARGS...`; returns exit code, stdout, stderr.
-local function cli(...)
-  local out, err = tmpname(), tmpname()
-  local args = { H.quote(H.host) }
-  for _, a in ipairs({ ... }) do args[#args + 1] = H.quote(tostring(a)) end
-  local cmd = table.concat(args, " ") .. " >" .. H.quote(out) .. " 2>" .. H.quote(err)
-  local function slurp(p)
-    local f = assert(io.open(p, "rb"))
-    local s = f:read("a")
-    f:close()
-    os.remove(p)
-    return s
-  end
-  if not H.windows then
-    local _, _, code = os.execute(cmd)
-    return code, slurp(out), slurp(err)
-  end
-  -- Windows' os.execute does not give the status: cmd.exe writes it
-  -- (!errorlevel!, delayed by /v:on); text output ends lines in CRLF.
-  local rc = tmpname()
-  os.execute('cmd /v:on /c "' .. cmd .. ' & echo !errorlevel!> ' .. H.quote(rc) .. '"')
-  local code = math.tointeger(tonumber(slurp(rc):match("%-?%d+")))
-  return code, (slurp(out):gsub("\r\n", "\n")), (slurp(err):gsub("\r\n", "\n"))
-end
-
-local function tmpfile(text)
-  local p = tmpname()
-  local f = assert(io.open(p, "wb"))
-  f:write(text)
-  f:close()
-  return p
-end
-
--- An error is one line on stderr naming the command.
-local function assert_oneline_error(cmd, err)
-  assert.matches("^winshm " .. cmd .. ": [^\n]+\n$", err)
-end
-
-local has_layouts = type(shm.struct) == "function"
-
--- Does this host run `winshm COMMAND` (lua/winshm/cmd/*.lua)?
-local has_commands = (cli("help")) == 0
-
--- describe() for the suites that run commands.
-local function describe_cli(title, body)
-  describe(title, function()
-    if not has_commands then
-      pending("needs a host that runs commands")
-      return
-    end
-    body()
-  end)
-end
+local T = require "tools_helper"
+local cli, tmpfile, assert_oneline_error = T.cli, T.tmpfile, T.assert_oneline_error
+local tmpname = T.tmppath
 
 local GAMESTATE = [[
 local shm = require "winshm"
@@ -75,13 +16,13 @@ return shm.struct{ name = "GameState",
   {"wheels", Wheel, 2}, {"grid","int16_t",{2,3}} }
 ]]
 
-describe_cli("winshm help", function()
+describe("winshm help", function()
   it("lists every command and exits 0", function()
     local code, out, err = cli("help")
     assert.equal(0, code)
     assert.equal("", err)
-    for _, c in ipairs({ "dump", "watch", "ls", "rm", "help" }) do
-      assert.matches("winshm " .. c, out, 1, true)
+    for _, c in ipairs({ "dump", "watch", "ls", "rm", "record", "replay", "export", "plot", "help" }) do
+      assert.matches("\n  winshm " .. c .. " ", out, 1, true)
     end
   end)
 
@@ -104,7 +45,7 @@ describe_cli("winshm help", function()
   end)
 end)
 
-describe_cli("winshm COMMAND usage errors", function()
+describe("winshm COMMAND usage errors", function()
   it("rejects an unknown option", function()
     local code, _, err = cli("dump", "x", "--bogus")
     assert.equal(2, code)
@@ -118,13 +59,37 @@ describe_cli("winshm COMMAND usage errors", function()
     assert.matches("'--offset' needs a value", err, 1, true)
     code, _, err = cli("dump", "x", "--offset=-3")
     assert.equal(2, code)
-    assert.matches("non-negative integer", err, 1, true)
+    assert.matches("option '--offset' needs an integer >= 0, not '-3'", err, 1, true)
     code, _, err = cli("watch", "x", "--hz", "0")
     assert.equal(2, code)
     assert_oneline_error("watch", err)
     code, _, err = cli("watch", "x", "--count", "0")
     assert.equal(2, code)
-    assert.matches("--count must be at least 1", err, 1, true)
+    assert.matches("option '--count' needs an integer >= 1, not '0'", err, 1, true)
+  end)
+
+  -- One parser checks every numeric option of every command: values out
+  -- of range, NaN and infinities are refused before anything runs.
+  it("refuses numbers out of range, NaN and infinities in every numeric option", function()
+    local cases = {
+      { "watch", "--hz", { "1e-300", "1e309", "-inf", "nan", "0", "1e6", "0x", "" } },
+      { "watch", "--count", { "0", "1e309", "1.5", "9223372036854775808", "-1" } },
+      { "dump", "--offset", { "-1", "1e309", "0.5", "9223372036854775808" } },
+      { "dump", "--length", { "-1", "1e400", "nan" } },
+    }
+    for _, c in ipairs(cases) do
+      for _, v in ipairs(c[3]) do
+        local code, out, err = cli(c[1], H.name("nonum"), c[2], v)
+        assert.equal(2, code, c[2] .. " " .. v)
+        assert.equal("", out)
+        assert_oneline_error(c[1], err)
+        assert.matches(("option '%s' needs a"):format(c[2]), err, 1, true)
+        assert.matches("not '" .. v .. "'", err, 1, true)
+      end
+    end
+    -- the range is in the message
+    local _, _, err = cli("watch", "x", "--hz=1e309")
+    assert.matches("from 0.01 to 1000", err, 1, true)
   end)
 
   it("needs exactly one region name", function()
@@ -137,7 +102,7 @@ describe_cli("winshm COMMAND usage errors", function()
   end)
 end)
 
-describe_cli("winshm dump", function()
+describe("winshm dump", function()
   it("shows a raw region as a hex dump, collapsing repeated lines", function()
     local name = H.name("dump")
     local l = assert(shm.create(name, 100))
@@ -183,10 +148,6 @@ describe_cli("winshm dump", function()
   end)
 
   describe("with a layout", function()
-    if not has_layouts then
-      pending("needs shm.struct")
-      return
-    end
     local layout_file, name, link
     setup(function()
       layout_file = tmpfile(GAMESTATE)
@@ -289,10 +250,6 @@ describe_cli("winshm dump", function()
   end)
 
   describe("with C declarations", function()
-    if not (has_layouts and shm.cdef) then
-      pending("needs shm.cdef")
-      return
-    end
     it("takes --cdef FILE.h --type T", function()
       local h = tmpfile("typedef struct { int lap; float fuel; char car[8]; } Telemetry;\n" ..
                         "struct Other { char c; };\n")
@@ -319,7 +276,71 @@ describe_cli("winshm dump", function()
   end)
 end)
 
-describe_cli("winshm watch", function()
+describe("winshm dump --cdef: the file", function()
+  local name, l
+  setup(function()
+    name = H.name("cdeffile")
+    l = assert(shm.create(name, 64))
+  end)
+  teardown(function() l:close() end)
+
+  it("names a directory, a missing file and an unreadable one", function()
+    local dir = H.tmpname()
+    os.remove(dir)   -- POSIX: tmpname made a file
+    assert(H.sh("mkdir " .. H.quote(dir)))
+    local code, out, err = cli("dump", name, "--cdef", dir, "--type", "T")
+    assert(H.sh("rmdir " .. H.quote(dir)))
+    assert.equal(1, code)
+    assert.equal("", out)
+    assert_oneline_error("dump", err)
+    assert.matches("cannot read '" .. dir .. "': ", err, 1, true)
+    assert.matches("[Dd]irectory", err)
+    assert.is_nil(err:find("bad argument", 1, true))
+    code, out, err = cli("dump", name, "--cdef", dir, "--type", "T")
+    assert.equal(1, code)
+    assert.matches("cannot read '" .. dir .. "': ", err, 1, true)
+    assert.matches("No such file", err, 1, true)
+    code, out, err = cli("dump", name, "--layout", dir)
+    assert.equal(1, code)
+    assert.matches("No such file", err, 1, true)
+  end)
+
+  it("names a file it may not read #posix", function()
+    local h = tmpfile("struct T { int a; };\n")
+    assert(H.sh("chmod 000 " .. H.quote(h)))
+    local code, _, err
+    local root = select(2, H.sh("id -u")):match("^0\n")
+    if root then
+      -- root reads any file: run the command as nobody
+      local ok = H.sh("command -v setpriv && id nobody")
+      if not ok then
+        os.remove(h)
+        pending("runs as root without setpriv and a user nobody")
+        return
+      end
+      local okrun, text = H.sh(("setpriv --reuid=nobody --regid=nogroup --clear-groups %s dump %s --cdef %s --type T")
+        :format(H.quote(H.host), H.quote(name), H.quote(h)))
+      code, err = okrun and 0 or 1, text
+    else
+      code, _, err = cli("dump", name, "--cdef", h, "--type", "T")
+    end
+    os.remove(h)
+    assert.equal(1, code)
+    assert.matches("winshm dump: cannot read '" .. h .. "': ", err, 1, true)
+    assert.matches("Permission denied", err, 1, true)
+  end)
+
+  it("is named in shm.cdef's messages", function()
+    local h = tmpfile("struct T {\n  int a;\n  float;;; b\n};\n")
+    local code, _, err = cli("dump", name, "--cdef", h, "--type", "T")
+    os.remove(h)
+    assert.equal(1, code)
+    assert_oneline_error("dump", err)
+    assert.matches("^winshm dump: " .. h:gsub("%p", "%%%0") .. ":%d+:%d+: ", err)
+  end)
+end)
+
+describe("winshm watch", function()
   it("prints plain refreshes when the output is not a terminal", function()
     local name = H.name("watchraw")
     local l = assert(shm.create(name, 16))
@@ -358,10 +379,6 @@ describe_cli("winshm watch", function()
   end)
 
   describe("with a layout", function()
-    if not has_layouts then
-      pending("needs shm.struct")
-      return
-    end
     it("prints the fields that changed at each refresh", function()
       local f = tmpfile(GAMESTATE)
       local name = H.name("watch")
@@ -372,12 +389,12 @@ describe_cli("winshm watch", function()
         local shm = require "winshm"
         local l = assert(shm.open_existing(%q, 1))
         local v = l:view(dofile(%q), 0, "rw")
-        shm._sys.sleep(0.3)
+        shm._sys.sleep(1.5)   -- after watch started, on a slow machine too
         v.tick = 2
         v.speed = 9.5
         l:close()
       ]]):format(name, f))
-      local code, out, err = cli("watch", name, "--layout", f, "--count", "40", "--hz", "40")
+      local code, out, err = cli("watch", name, "--layout", f, "--count", "120", "--hz", "40")
       assert.truthy(writer:wait())
       assert.equal("", err)
       assert.equal(0, code)
@@ -425,7 +442,27 @@ describe_cli("winshm watch", function()
   end)
 end)
 
-describe_cli("winshm ls #posix", function()
+describe("winshm ls #posix", function()
+  it("escapes control characters in names: no terminal escapes, no fake rows", function()
+    local tag = H.name("evil")
+    local name = tag .. "\27[2J\27]0;title\7\nregion  1  rw------T  root  yes  live  1  fake\r\127\194\155x"
+    local f = assert(io.open("/dev/shm/" .. name, "wb"))
+    f:close()
+    local code, out, err = cli("ls", tag)
+    os.remove("/dev/shm/" .. name)
+    assert.equal(0, code)
+    assert.equal("", err)
+    local lines = {}
+    for line in out:gmatch("[^\n]*\n") do lines[#lines + 1] = line end
+    assert.equal(2, #lines, out)   -- the header and one row
+    assert.is_nil(out:find("\27", 1, true))
+    assert.is_nil(out:find("\r", 1, true))
+    assert.is_nil(out:find("\7", 1, true))
+    assert.is_nil(out:find("\194\155", 1, true))   -- U+009B, the C1 CSI
+    assert.matches(tag .. "\\027[2J\\027]0;title\\007\\nregion  1", lines[2], 1, true)
+    assert.matches("fake\\r\\127\\194\\155x\n$", lines[2])
+  end)
+
   local function row(out, name)
     for line in out:gmatch("[^\n]+") do
       local cells = {}
@@ -496,10 +533,6 @@ describe_cli("winshm ls #posix", function()
   end)
 
   it("lists mutexes and events", function()
-    if not (shm.mutex and shm.event) then
-      pending("needs shm.mutex and shm.event")
-      return
-    end
     local mname, ename = H.name("lsm"), H.name("lse")
     local m = assert(shm.mutex(mname))
     local e = assert(shm.event(ename))
@@ -530,7 +563,7 @@ describe_cli("winshm ls #posix", function()
   end)
 end)
 
-describe_cli("winshm rm #posix", function()
+describe("winshm rm #posix", function()
   it("removes a region; the name is free at once", function()
     local name = H.name("rm")
     local l = assert(shm.create(name, 64))
@@ -555,7 +588,6 @@ describe_cli("winshm rm #posix", function()
     local code, _, err = cli("rm", "--mutex", name)
     assert.equal(1, code)
     assert.equal("winshm rm: no mutex '" .. name .. "'\n", err)
-    if not shm.mutex then return end
     local m = assert(shm.mutex(name))
     code = cli("rm", "--mutex", name)
     assert.equal(0, code)
@@ -571,7 +603,7 @@ describe_cli("winshm rm #posix", function()
   end)
 end)
 
-describe_cli("winshm ls and rm on Windows #windows", function()
+describe("winshm ls and rm on Windows #windows", function()
   it("ls lists regions, mutexes and events of the object directory", function()
     local base = H.name("wls")
     local l = assert(shm.create("Local\\" .. base, 5000))
@@ -654,6 +686,17 @@ describe("winshm.tools.posix #posix", function()
   end)
 end)
 
+describe("shm._sys.sleep", function()
+  it("refuses pauses out of range instead of converting them", function()
+    for _, s in ipairs({ 1e300, math.huge, -1, 0 / 0 }) do
+      local ok, err = pcall(shm._sys.sleep, s)
+      assert.is_false(ok)
+      assert.matches("seconds from 0 to 1e6 expected", err, 1, true)
+    end
+    shm._sys.sleep(0)
+  end)
+end)
+
 describe("winshm.tools.format", function()
   local format = require "winshm.tools.format"
 
@@ -672,6 +715,9 @@ describe("winshm.tools.format", function()
   it("quotes strings on one line", function()
     assert.equal('"a\\"b\\\\c\\n\\t\\000\\027"', format.quote('a"b\\c\n\t\0\27'))
     assert.equal('"Zoë"', format.quote("Zoë"))
+    -- C1 controls (U+009B is a CSI) and bytes of no character: escaped
+    assert.equal('"a\\194\\155b\\255\\226\\130"', format.quote("a\194\155b\255\226\130"))
+    assert.equal("Local\\\\x", format.escape("Local\\x"))
   end)
 
   it("expands nested tables and arrays into paths", function()

@@ -346,4 +346,67 @@ function shm.read_consistent(view, scheme, tries, into) end
 ---@return integer
 function shm.write_consistent(view, scheme, t) end
 
+-- =========================================================== recordings
+
+---@class winshm.recordopts
+---@field scheme? winshm.scheme  frames are consistent copies under it
+---@field note? string           kept in the file
+---@field tries? integer         consistent copies tried per frame (default 100)
+---@field keyframe? number       seconds between full frames (default 5)
+
+---A recorder appending frames of a view to a recording file.
+---@class winshm.recorder
+---@field count integer  frames written
+---@field bytes integer  bytes written
+local recorder = {}
+
+---Append the view's bytes now (or at time_s seconds from the start).
+---@param time_s? number
+---@return true|nil ok
+---@return "torn"? why
+function recorder:frame(time_s) end
+
+function recorder:close() end
+
+---Create the new file path (never an existing one) for frames of view.
+---@param path string
+---@param view winshm.view  a view of a whole layout
+---@param opts? winshm.recordopts
+---@return winshm.recorder|nil
+---@return string? message
+function shm.record(path, view, opts) end
+
+---An open recording.
+---@class winshm.recording
+---@field layout winshm.layout  from the file's C declarations
+---@field name string           the recorded region's name
+---@field size integer          the region's size
+---@field offset integer        where the layout was in the region
+---@field count integer         whole frames
+---@field duration number       seconds from the first frame to the last
+---@field start number          seconds since 1970 when recording started
+---@field scheme winshm.scheme? the scheme it was recorded under
+---@field note string?
+local recording = {}
+
+---Frames from from_s to to_s seconds: time_s, table (as shm.read).
+---@param from_s? number
+---@param to_s? number
+---@return fun(): number?, table?
+function recording:frames(from_s, to_s) end
+
+---Frames from from_s to to_s seconds: time_s, bytes.
+---@param from_s? number
+---@param to_s? number
+---@return fun(): number?, string?
+function recording:raw(from_s, to_s) end
+
+function recording:close() end
+
+---Open a recording file.
+---@param path string
+---@return winshm.recording|nil
+---@return string? message
+function shm.recording(path) end
+
 return shm

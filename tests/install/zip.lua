@@ -94,6 +94,7 @@ describe("the Windows zip #posix", function()
     for _, md in ipairs(lines("cd docs && ls *.md")) do
       want[#want + 1] = "docs/" .. md:gsub("%.md$", ".html")
     end
+    for _, svg in ipairs(lines("cd docs && ls *.svg")) do want[#want + 1] = "docs/" .. svg end
     for _, f in ipairs(lines("cd examples && find . -type f ! -name '*.sh'")) do
       want[#want + 1] = "examples/" .. f:gsub("^%./", "")
     end
@@ -260,6 +261,9 @@ describe("the Windows zip #posix", function()
         ["examples/python_interop.lua"] = { { "examples\\python_interop.lua" },
           "^python_interop: python3 with multiprocessing%.shared_memory not found: skipped\n$" },
         ["examples/python_interop.py"] = false,   -- its Lua partner runs it
+        ["examples/recordings/python_reader.lua"] = { { "examples\\recordings\\python_reader.lua" },
+          "^python_reader: skipped %(no python3%)\n$" },
+        ["examples/recordings/read_recording.py"] = false,   -- its Lua partner runs it
         ["examples/telemetry/layout.lua"] = { { "examples\\telemetry\\layout.lua" }, "^$" },
         ["examples/telemetry/producer.lua"] = "telemetry",
         ["examples/telemetry/reader.lua"] = false,   -- with the producer

@@ -93,15 +93,41 @@ function M.objects(dir)
   return list
 end
 
--- The object of 'kind' called 'name' (namespace prefix dropped), or nil.
+-- The object of 'kind' called 'name' (as the system names it: no
+-- namespace prefix), or nil, or nil and a message.
 function M.find(kind, name, dir)
-  name = name:gsub("^[Ll][Oo][Cc][Aa][Ll]\\", ""):gsub("^[Gg][Ll][Oo][Bb][Aa][Ll]\\", "")
+  local objname, oerr = shm._objname(name)
+  if not objname then return nil, tostring(oerr) end
+  name = objname
   local list, err = M.objects(dir)
   if not list then return nil, err end
   for _, o in ipairs(list) do
     if o.kind == kind and o.name == name then return o end
   end
   return nil
+end
+
+-- The /dev/shm entry of region 'name' now (see _sys.stat), or nil and
+-- a message.
+function M.entry(name, dir)
+  local objname, err = shm._objname(name)
+  if not objname then return nil, tostring(err) end
+  return shm._sys.stat((dir or M.dir) .. "/" .. objname, true)
+end
+
+-- Why region 'name', whose entry was 'e' when process 'pid' opened it,
+-- is gone for that process, or nil while it is there: its name removed
+-- or taken by another region, or (a region winshm manages) no process
+-- but 'pid' holding it, its writers having closed it or died.
+function M.gone(name, e, pid, dir)
+  local now = M.entry(name, dir)
+  if not now then return "its name was removed" end
+  if now.dev ~= e.dev or now.ino ~= e.ino then return "its name is another region's now" end
+  if now.mode & STICKY == 0 then return nil end
+  for _, p in ipairs(M.holders()[now.dev .. ":" .. now.ino] or {}) do
+    if p ~= pid then return nil end
+  end
+  return "no other process holds it"
 end
 
 -- Remove a stale object the way winshm itself does, so that a process
