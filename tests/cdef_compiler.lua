@@ -1,7 +1,8 @@
 -- cdef_compiler.lua: checks shm.cdef's numbers against a C or C++
 -- compiler.  For a header, it writes a program that includes it and puts,
 -- into one array, the size and alignment of every layout shm.cdef
--- returned, the offset and size of every member (nested ones too), the
+-- returned, the offset and size of every member (of anonymous nested
+-- structs too), the
 -- size of every scalar typedef and enum and the value of every constant;
 -- it compiles that to assembly (no need to run it: the compiler prints the
 -- numbers there) and compares them with shm.cdef's, one by one.
@@ -15,6 +16,13 @@ X.compilers = {
   windows = { c = "x86_64-w64-mingw32-gcc -std=gnu11",
               ["c++"] = "x86_64-w64-mingw32-g++ -std=gnu++17" },
   win32 = { c = "i686-w64-mingw32-gcc -std=gnu11", ["c++"] = "i686-w64-mingw32-g++ -std=gnu++17" },
+}
+-- Arguments for each ABI: MSVC's 64-bit time_t for 32-bit Windows (since
+-- 2005; mingw-w64 takes it with this macro); under SysV the stubs of the
+-- two Windows headers the test headers include.
+X.flags = {
+  sysv = "-D__cdecl= -I" .. (os.getenv("PWD") or ".") .. "/tests/cdef/stub",
+  windows = "", win32 = "-D__MINGW_USE_VC2005_COMPAT",
 }
 
 -- Is the compiler for abi/lang installed?
@@ -45,7 +53,8 @@ local function layout_checks(add, cname, l)
       local p = path .. f.name
       add(("offsetof(%s, %s)"):format(cname, p), base + f.offset, ("%s.%s offset"):format(cname, p))
       add(("sizeof(((%s *)0)->%s)"):format(cname, p), f.size, ("%s.%s size"):format(cname, p))
-      if f.layout then
+      -- (a named nested layout is checked on its own)
+      if f.layout and (f.type == "struct" or f.type == "union") then
         local idx = f.dims and ("[0]"):rep(#f.dims) or ""
         walk(shm.fields(f.layout), p .. idx .. ".", base + f.offset)
       end
@@ -60,14 +69,20 @@ function X.checks(r, abi, lang, ptrsize)
   local function add(expr, want, what, kind)
     list[#list + 1] = { expr = expr, want = want, what = what, kind = kind }
   end
+  local nested = {} -- C++ names a type defined in a class Class::Type
+  for k, v in pairs(r) do
+    local inner = k:match("::([%w_]+)$")
+    if inner and r[inner] == v then nested[inner] = k end
+  end
   for _, k in ipairs(sorted(r)) do
     local v = r[k]
+    local skip = lang == "c" and k:find("::", 1, true) or lang == "c++" and nested[k]
     local tagonly = r["struct " .. k] == v or r["union " .. k] == v or r["enum " .. k] == v
     -- C names a tag "struct X"; C++ names it X (which may be a typedef)
     local bare = k:match("^%a+ ([%w_]+)$")
     local cxxtag = lang == "c++" and bare and r[bare] == v
     local ctype = k ~= "constants" and k ~= "notes" and not (lang == "c" and tagonly)
-                  and not cxxtag and not k:match("^typedef ")
+                  and not cxxtag and not k:match("^typedef ") and not skip
     if ctype and shm.type(v) == "layout" then
       layout_checks(add, k, v)
     elseif ctype then
@@ -86,7 +101,9 @@ function X.checks(r, abi, lang, ptrsize)
   for _, k in ipairs(sorted(r.constants)) do
     local v = r.constants[k]
     if type(v) == "table" then
-      for _, e in ipairs(sorted(v)) do constant(k .. "::" .. e, v[e]) end
+      for _, e in ipairs(sorted(v)) do -- (a macro of the member's name hides it from C++)
+        if r.constants[e] == nil then constant(k .. "::" .. e, v[e]) end
+      end
     else
       constant(k, v)
     end
@@ -138,14 +155,16 @@ local function data(asm, name)
   return table.concat(bytes)
 end
 
--- Compile 'text'; returns ok, { integers }, { doubles } or false, output.
-function X.run(text, abi, lang)
+-- Compile 'text' (with more compiler arguments 'flags'); returns ok,
+-- { integers }, { doubles } or false, the compiler's output.
+function X.run(text, abi, lang, flags)
   local path = os.tmpname() .. (lang == "c" and ".c" or ".cpp")
   local f = assert(io.open(path, "w"))
   f:write(text)
   f:close()
   local extra = lang == "c" and "" or "-Wno-invalid-offsetof -fno-access-control"
-  local p = io.popen(("%s -w %s -S -o - %s 2>&1"):format(X.compilers[abi][lang], extra, path))
+  local p = io.popen(("%s -w %s %s %s -S -o - %s 2>&1"):format(X.compilers[abi][lang], extra,
+    X.flags[abi], flags or "", path))
   local out = p:read("a")
   local ok = p:close()
   os.remove(path)
@@ -158,11 +177,14 @@ function X.run(text, abi, lang)
 end
 
 -- Check shm.cdef's result r for header (a path) against the compiler:
--- true, number of checks; or false and what differs.
-function X.verify(header, r, abi, lang, pre, post)
+-- true, number of checks; or false and what differs.  opts: { pre, post
+-- = C lines before and after the header, flags = compiler arguments }.
+function X.verify(header, r, abi, lang, opts)
+  opts = opts or {}
   local ptrsize = abi == "win32" and 4 or 8
   local checks = X.checks(r, abi, lang, ptrsize)
-  local ok, ints, dbls = X.run(X.program(header, checks, lang, pre, post), abi, lang)
+  local ok, ints, dbls = X.run(X.program(header, checks, lang, opts.pre, opts.post), abi, lang,
+    opts.flags)
   if not ok then return false, ints end
   local bad, i, d = {}, 0, 0
   for _, c in ipairs(checks) do
@@ -175,6 +197,23 @@ function X.verify(header, r, abi, lang, pre, post)
   end
   if #bad > 0 then return false, table.concat(bad, "\n") end
   return true, #checks
+end
+
+-- shm.cdef on the text src (a header of language lang) under abi, then
+-- checked against the compiler: the result, true, the number of checks;
+-- or the result, false, what differs.
+function X.snippet(src, abi, lang, opts)
+  local base = os.tmpname()
+  local path = base .. (lang == "c" and ".h" or ".hpp")
+  local f = assert(io.open(path, "wb"))
+  f:write(src)
+  f:close()
+  local ok, r = pcall(shm.cdef, src, { abi = abi, name = "snippet" })
+  local ok2, n = false, r
+  if ok then ok2, n = X.verify(path, r, abi, lang, opts) end
+  os.remove(path)
+  os.remove(base)
+  return ok and r or nil, ok2, n
 end
 
 return X

@@ -69,9 +69,9 @@ function B:named(name, pos)
   local short = name:match("([%w_]+)$")
   local t = self.typedefs[short] or self.tags["struct " .. short]
             or self.tags["union " .. short] or self.tags["enum " .. short]
-  if t and t.tchar then -- TCHAR: char, or char16_t with UNICODE defined
-    local wide = self.macros:at(t.tchar, self.usepos or pos)
-    return { kind = "scalar", base = wide and "char16_t" or "char", via = t.via }
+  if t and t.switch then -- TCHAR: char, or char16_t with UNICODE defined
+    local on = self.macros:at(t.switch[1], self.usepos or pos)
+    return { kind = "scalar", base = on and t.switch[3] or t.switch[2], via = t.via }
   elseif t then
     return t
   end
@@ -136,10 +136,28 @@ function B:template(n)
     .. " by hand"):format(n.name, n.targs))
 end
 
+-- Whether declarator d makes a pointer, reference or function of its
+-- base type (which then need not be known: a function's return type, a
+-- pointer's target).
+local function wraps(d)
+  if not d then return false end
+  if #(d.ptrs or {}) > 0 then return true end
+  for _, s in ipairs(d.suffix or {}) do if s.k == "params" then return true end end
+  return wraps(d.inner)
+end
+function B.wrapsall(decls)
+  if #decls == 0 then return false end
+  for _, d in ipairs(decls) do
+    if not wraps(d) then return false end
+  end
+  return true
+end
+
 -- Declaration specifiers -> tinfo, attributes, storage words, base node.
 -- 'tname' names an anonymous struct defined here (typedef struct {} N;);
--- with 'lead' leading attributes go to a struct defined here.
-function B:specs(list, tname, lead)
+-- with 'lead' leading attributes go to a struct defined here; with 'any'
+-- a type name need not be known (the declarators wrap it).
+function B:specs(list, tname, lead, any)
   local attrs, storage, base = {}, {}, nil
   local function scan(items)
     for _, it in ipairs(items) do
@@ -162,6 +180,8 @@ function B:specs(list, tname, lead)
     local s, err = T.fromwords(base.words)
     if not s then throw(base.pos, err) end
     t = s == "void" and { void = true } or { base = s, kind = "scalar" }
+  elseif base.k == "name" and any then
+    t = { base = "int", kind = "scalar", unknown = base.name }
   elseif base.k == "name" then
     t = base.targs and self:template(base) or self:named(base.name, base.pos)
   elseif base.k == "decltype" then
@@ -180,7 +200,12 @@ function B:pointer_to()
   return { base = T.pointer(self.abi), kind = "scalar", pointer = true }
 end
 
-function B:array_of(t, dim, name)
+function B:array_of(t, dim, name, sized)
+  if not dim.expr and sized then -- 'x[] = "..."': sized by its initializer
+    local dims = { 0 }
+    table.move(t.dims or {}, 1, #(t.dims or {}), 2, dims)
+    return { base = t.base, kind = t.kind, rec = t.rec, dims = dims, via = t.via, unsized = true }
+  end
   if not dim.expr then
     throw(dim.pos, "arrays of unspecified size are not supported: give the size"
       .. " (for a flexible array member, declare the fixed part only)")
@@ -202,8 +227,9 @@ end
 
 -- The type of declarator d (a declarator or an abstract one) applied to
 -- t, inside out as C reads it: pointers, then the suffixes from the
--- right, then the inner declarator.
-function B:derive(t, d)
+-- right, then the inner declarator.  With 'sized', an array may take its
+-- size from an initializer.
+function B:derive(t, d, sized)
   for _, p in ipairs(d.ptrs or {}) do
     if p == "*" then t = self:pointer_to(t) else t = { ref = true } end
   end
@@ -214,10 +240,10 @@ function B:derive(t, d)
       if t.func then throw(s.pos, "a function returning a function") end
       t = { func = true }
     else
-      t = self:array_of(t, s, d.name)
+      t = self:array_of(t, s, d.name, sized and d.init ~= nil)
     end
   end
-  if d.inner then return self:derive(t, d.inner) end
+  if d.inner then return self:derive(t, d.inner, sized) end
   return t, d.name
 end
 
@@ -301,7 +327,7 @@ function B:typedef(m)
   local first = m.decls[1]
   local tname = first and #first.ptrs == 0 and #first.suffix == 0 and not first.inner
                 and first.name or nil
-  local t, attrs, _, base = self:specs(m.specs, tname, true)
+  local t, attrs, _, base = self:specs(m.specs, tname, true, B.wrapsall(m.decls))
   if not (base.k == "struct" and base.body) then self:typedef_attrs(attrs, base.pos) end
   self:ended(m)
   for _, d in ipairs(m.decls) do
@@ -321,14 +347,16 @@ end
 -- A declaration at file scope.
 function B:declaration(m)
   if m.typedef then return self:typedef(m) end
-  local t = self:specs(m.specs, nil, #m.decls == 0)
+  local t = self:specs(m.specs, nil, #m.decls == 0, B.wrapsall(m.decls))
   local types, names = {}, {}
-  for i, d in ipairs(m.decls) do types[i], names[i] = self:derive(t, d) end
+  for i, d in ipairs(m.decls) do types[i], names[i] = self:derive(t, d, true) end
   self:ended(m, types)
   for i, d in ipairs(m.decls) do
     local vt, name = types[i], names[i]
     if vt.func then
       self:note(d.pos, ("function '%s' skipped"):format(name))
+    elseif name:find("::", 1, true) then
+      self:note(d.pos, ("definition of static member '%s' skipped"):format(name))
     else
       self:variable(vt, d, name)
     end
@@ -382,7 +410,7 @@ function B.new(ctx)
   self.scalars = ctx.engine.scalars(self.abi)
   for k, v in pairs(T.predefined(self.abi)) do
     if v == "tchar" then
-      self.typedefs[k] = { tchar = T.tchar_switch[k], kind = "scalar", predefined = true,
+      self.typedefs[k] = { switch = T.switched[k], kind = "scalar", predefined = true,
                            via = { [k] = true } }
     else
       self.typedefs[k] = { base = v, kind = "scalar", predefined = true, via = { [k] = true } }

@@ -4,6 +4,7 @@
 local lpeg = require "lpeg"
 local L = require "winshm.cdef.lex"
 local G = require "winshm.cdef.grammar"
+local pre = require "winshm.cdef.pre"
 
 local D = {}
 local throw = L.throw
@@ -20,7 +21,7 @@ function D:pragma(m)
   local word = lpeg.match(sp * C(L.name), m.text, 1, 0)
   if word == "once" then return end
   if word ~= "pack" then
-    self:note(m.pos, ("#pragma %s ignored"):format(m.text:gsub("^%s+", ""):gsub("%s+$", "")))
+    self:note(m.pos, ("#pragma %s ignored"):format(pre.uncomment(m.text)))
     return
   end
   local args = lpeg.match(packargs, m.text, 1, 0)

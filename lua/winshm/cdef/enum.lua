@@ -82,9 +82,15 @@ function N:enum(n, tname, attrs)
     members[e.name] = v
     if scope then
       scope[e.name] = v
+    elseif outer and outer.class then -- Class::name (and name, as C has it)
+      outer.names[e.name] = v
+      self.values[e.name] = v
+      if not self.prelude then
+        self.constants[outer.name] = self.constants[outer.name] or {}
+        self.constants[outer.name][e.name] = v
+      end
     elseif not n.scoped then
       self:constant(e.name, v, e.pos)
-      if outer and outer.class then outer.names[e.name] = v end -- also Class::name
     end
     nextv = v < math.maxinteger and v + 1 or nil
   end

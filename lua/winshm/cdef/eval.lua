@@ -190,8 +190,13 @@ end
 
 function E:measure(e)
   if self.pp then throw(e.pos, e.op .. " is not allowed in #if") end
-  local t = self:typename(e.type)
-  if e.member then t = self:membertype(t, e.member.member, e.pos) end
+  local t
+  if e.member then
+    -- ((T *)0)->m: the type is what the pointer points to
+    t = self:membertype((self:specs(e.member.type.specs)), e.member.member, e.pos)
+  else
+    t = self:typename(e.type)
+  end
   if e.op == "sizeof" then return self:sizeof(t, e.pos) end
   self:sizeof(t, e.pos) -- (a complete type)
   return self:alignof(t)

@@ -90,7 +90,8 @@ local Skip = (quoted + L.comment + L.Parens + L.Brackets + (1 - S ";{}()[]\"'/")
              * (P ";" + L.Braces * tok ";"^-1)
 local InitText = (quoted + L.comment + L.Parens + L.Braces + L.Brackets
                   + (1 - S ",;{}()[]\"'/") + "/")^1
-local Body = sp * (L.Braces + #P "{" * refuse(P "{", "unterminated function body (no matching '}')"))
+local unbalanced = refuse(P "{", "unterminated '{' (no matching '}')")
+local Body = sp * (L.Braces + #P "{" * unbalanced)
 
 local grammar = {
   "File",
@@ -209,7 +210,8 @@ local grammar = {
           + Cg(V "Expr", "width")^-1)),
   Init = sp * Ct(Cg(L.Pos, "pos") * ("=" * -P "=" * sp * Cg(L.Pos, "at")
                                      * Cg(expect(C(InitText), "an initializer"), "text")
-                                     + #P "{" * Cg(L.Pos, "at") * Cg(C(L.Braces), "brace"))),
+                                     + #P "{" * Cg(L.Pos, "at") * Cg(C(L.Braces), "brace")
+                                     + #P "{" * unbalanced)),
 
   -- Attributes: __attribute__((...)), __declspec(...), alignas(...),
   -- [[...]], and macros that stand for them.
@@ -233,7 +235,7 @@ local grammar = {
 
   TypeName = node("typename", Cg(V "Specs", "specs") * Cg(V "Abstract", "decl")),
   Abstract = Ct(Cg(V "Ptrs", "ptrs")
-    * (tok "(" * #(sp * S "*&") * Cg(V "Abstract", "inner") * expect(tok ")", "')'"))^-1
+    * (tok "(" * #(sp * (S "*&" + Qual)) * Cg(V "Abstract", "inner") * expect(tok ")", "')'"))^-1
     * Cg(V "Suffixes", "suffix")),
 }
 for k, r in pairs(exprs) do grammar[k] = r end
@@ -250,7 +252,7 @@ local pexpr = entry(V "Expr", sp * Cp())
 local ptype = entry(V "TypeName", sp * Cp())
 pmacro = entry(Ct((V "Attr" + V "Storage" + V "Pragma" + sp * Qual)^0), sp * -P(1))
 local psa = entry("(" * V "Expr" * (tok "," * L.String)^-1 * tok ")", sp * -P(1))
-local pargs = entry(tok "<" * V "TypeName" * tok "," * V "Expr" * tok ">", sp * -P(1))
+local pargs = entry(V "TypeName" * tok "," * V "Expr", sp * -P(1))
 
 -- The items of a preprocessed text, given its macros.
 function G.file(text, defined)
@@ -298,7 +300,8 @@ end
 
 -- std::array's '<T, N>': the type and the size expression, or nil.
 function G.array_args(text, pos)
-  local ok, t, n = pcall(lpeg.match, pargs, text, 1, pos - 1)
+  -- (without its '<' and '>': a '>' in there would close the list)
+  local ok, t, n = pcall(lpeg.match, pargs, text:sub(2, -2), 1, pos)
   if ok and t then return t, n end
   return nil
 end

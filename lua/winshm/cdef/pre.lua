@@ -105,19 +105,25 @@ local function define(ctx, hash, rest, restpos)
   ctx.macros:define(def, hash)
 end
 
+-- The text of a directive for a note: without comments, spaces trimmed.
+local nocomment = lpeg.Cs((quoted + block / " " + line / "" + 1)^0)
+function pre.uncomment(s)
+  return (nocomment:match(s):gsub("%s+", " "):gsub("^ ", ""):gsub(" $", ""))
+end
+
 pre.maxdepth = 64
 
 -- #include: a file found in the includer's directory or one of ctx.dirs
 -- is spliced in; system headers and files not found are noted.
 local function include(ctx, w, file, depth, hash, rest)
   local target, kind = lpeg.match(header, rest)
-  local shown = rest:gsub("^%s+", ""):gsub("%s+$", "")
+  local shown = pre.uncomment(rest)
   if not target then
     ctx:note(hash, ("#include %s ignored (a computed #include)"):format(shown))
     return
   end
   if kind == "system" then
-    ctx:note(hash, ("#include %s ignored (a system header)"):format(shown))
+    ctx:note(hash, ("#include <%s> ignored (a system header)"):format(target))
     return
   end
   local dirs = {}
@@ -138,8 +144,8 @@ local function include(ctx, w, file, depth, hash, rest)
       return
     end
   end
-  ctx:note(hash, ("#include %s not found in the include directories (option include):"
-    .. " ignored"):format(shown))
+  ctx:note(hash, ('#include "%s" not found in the include directories (option include):'
+    .. " ignored"):format(target))
 end
 
 local conditionals = { ["if"] = true, ifdef = true, ifndef = true, elif = true,
@@ -184,7 +190,8 @@ function pre.process(ctx, w, source, file, depth)
       L.throw(hash, "#error" .. rest)
     elseif word == "" or word == "line" then -- luacheck: ignore 542
     else
-      ctx:note(hash, ("#%s%s ignored"):format(word, rest:gsub("%s+$", "")))
+      local r = pre.uncomment(rest)
+      ctx:note(hash, ("#%s%s ignored"):format(word, r ~= "" and " " .. r or ""))
     end
     if last == d.pos and not spliced then
       put(blankout(source:sub(d.pos, d.stop - 1)), d.pos)

@@ -180,9 +180,11 @@ end
 
 function R:member(st, m)
   if m.typedef then return self:typedef(m) end
-  local t, attrs, storage, base = self:specs(m.specs, nil, false)
+  local t, attrs, storage, base = self:specs(m.specs, nil, false, self.wrapsall(m.decls))
   local types, names = {}, {}
-  for i, d in ipairs(m.decls) do types[i], names[i] = self:derive(t, d) end
+  for i, d in ipairs(m.decls) do
+    types[i], names[i] = self:derive(t, d, storage.static)
+  end
   self:ended(m, types)
   if #m.decls == 0 then
     -- a type defined here, or an anonymous member (C11, C++ unions)
@@ -228,14 +230,14 @@ end
 -- Add field f of a placed piece to the record, at offset off.
 function R:addfield(st, name, t, off, text, pos, from)
   local rec = st.rec
-  if rec.byname[name] then
-    if from then
-      throw(pos, ("member '%s' of base '%s' has the name of another member of '%s': not"
-        .. " supported (rename one)"):format(name, from, st.name))
-    end
+  local old = rec.byname[name]
+  if old and (from or old.from) then
+    throw(pos, ("member '%s' of '%s' has the name of a member of its base '%s': not"
+      .. " supported (rename one)"):format(name, st.name, from or old.from))
+  elseif old then
     throw(pos, ("duplicate member '%s'"):format(name))
   end
-  local f = { name = name, t = t, offset = off, text = text }
+  local f = { name = name, t = t, offset = off, text = text, from = from }
   rec.fields[#rec.fields + 1] = f
   rec.byname[name] = f
 end
@@ -410,7 +412,7 @@ function R:struct(n, tname, lead)
                 pod = true, empty = true }
   local st = { rec = rec, name = rec.name or "<anonymous>", pieces = {}, occupied = {},
                access = n.kind == "class" and "private" or "public", pos = n.pos,
-               abi = self.abi, frame = { names = {}, bases = {}, class = true } }
+               abi = self.abi, frame = { names = {}, bases = {}, class = true, name = tag or tname } }
   local align, packed = self:attrs(n.attrs)
   local a2, p2 = self:attrs(n.post)
   local a3, p3 = self:attrs(lead or {})
@@ -438,7 +440,12 @@ function R:struct(n, tname, lead)
   t.incomplete, t.rec, t.kind, t.predefined = nil, rec, kind, self.prelude
   if key then
     self.tags[key] = t
-    if rec.layout then self:result(tag, rec.layout, kind) end
+    if rec.layout then
+      self:result(tag, rec.layout, kind)
+      -- a type defined in a class is also Class::Type (C++ names it so)
+      local outer = self.scopes[#self.scopes]
+      if outer and outer.class and outer.name then self:result(outer.name .. "::" .. tag, rec.layout) end
+    end
   end
   for _, alias in ipairs(t.aliases or {}) do
     if rec.layout then self:result(alias, rec.layout) end

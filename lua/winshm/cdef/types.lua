@@ -75,10 +75,8 @@ function T.fromwords(words)
 end
 
 -- Typedef names known without a declaration (a header may redefine
--- them): a scalar name, or "ptr" / "sptr" for an unsigned / signed
--- integer of a pointer's size, or "tchar" (char, or char16_t when the
--- macro named after it is defined: UNICODE for TCHAR, _UNICODE for
--- _TCHAR).
+-- them): a scalar name, or "tchar" for a type a macro switches (see
+-- T.switched: TCHAR is char16_t when UNICODE is defined, else char).
 local fixed = {
   int8_t = "int8_t", int16_t = "int16_t", int32_t = "int32_t",
   int64_t = "int64_t", uint8_t = "uint8_t", uint16_t = "uint16_t",
@@ -89,8 +87,9 @@ local fixed = {
   f32 = "float", f64 = "double",
   int8 = "int8_t", int16 = "int16_t", int32 = "int32_t", int64 = "int64_t",
   uint8 = "uint8_t", uint16 = "uint16_t", uint32 = "uint32_t", uint64 = "uint64_t",
-  -- time.h (64-bit in both Windows ABIs, as MSVC and mingw-w64 have it)
-  time_t = "int64_t", __time64_t = "int64_t", __time32_t = "int32_t",
+  -- time.h: 64-bit (32-bit under "win32" when _USE_32BIT_TIME_T is
+  -- defined, as MSVC has it)
+  time_t = "time_t", __time64_t = "int64_t", __time32_t = "int32_t",
   -- windows.h
   BYTE = "uint8_t", BOOLEAN = "uint8_t", CHAR = "char", CCHAR = "char",
   UCHAR = "uint8_t", WCHAR = "char16_t", WORD = "uint16_t", SHORT = "int16_t",
@@ -120,13 +119,16 @@ local signed_pointer = [[ssize_t ptrdiff_t intptr_t SSIZE_T LONG_PTR INT_PTR
 function T.predefined(abi)
   local t = {}
   for k, v in pairs(fixed) do t[k] = v end
+  t.time_t = abi == "win32" and "tchar" or "int64_t"
   for w in pointer_sized:gmatch("%S+") do t[w] = T.pointer(abi) end
   for w in signed_pointer:gmatch("%S+") do t[w] = T.spointer(abi) end
   return t
 end
 
--- The macro that makes a "tchar" typedef wide.
-T.tchar_switch = { TCHAR = "UNICODE", _TCHAR = "_UNICODE" }
+-- Typedefs that a macro switches: the macro, the type without it and with.
+T.switched = { TCHAR = { "UNICODE", "char", "char16_t" },
+               _TCHAR = { "_UNICODE", "char", "char16_t" },
+               time_t = { "_USE_32BIT_TIME_T", "int64_t", "int32_t" } }
 
 -- Macros every source sees, by ABI, as the compilers that build for it
 -- define them (and windows.h's few constants that data declarations use).

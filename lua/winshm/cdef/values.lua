@@ -44,8 +44,10 @@ function V:initvalue(t, init)
   local chars = s and (s.kind == "char" or s.kind == "char16" or s.kind == "char32")
   if s and (t.pointer or (t.dims and #t.dims == 1)) then
     local str = lpeg.match(string_only, text)
-    if str and (chars or t.pointer) then return str end
-    return nil, "not a string"
+    if str and (chars or t.pointer) and (t.pointer or t.unsized or #str < t.dims[1]) then
+      return str
+    end
+    return nil, t.pointer and "not a string" or "an array"
   elseif not s or t.dims then
     return nil, "an aggregate"
   elseif s.kind == "float" or s.kind == "double" then
