@@ -98,9 +98,15 @@ function X.checks(r, abi, lang, ptrsize)
       add(("sizeof(%s)"):format(name), #v + 1, name .. " length", ptrsize)
     end
   end
+  local scoped = {} -- names C++ has in a class or enum only
+  for _, v in pairs(r.constants) do
+    if type(v) == "table" then for e in pairs(v) do scoped[e] = true end end
+  end
   for _, k in ipairs(sorted(r.constants)) do
     local v = r.constants[k]
-    if type(v) == "table" then
+    if type(v) == "table" and lang == "c" then -- luacheck: ignore 542 (C has no K::m)
+    elseif lang == "c++" and scoped[k] then -- luacheck: ignore 542
+    elseif type(v) == "table" then
       for _, e in ipairs(sorted(v)) do -- (a macro of the member's name hides it from C++)
         if r.constants[e] == nil then constant(k .. "::" .. e, v[e]) end
       end

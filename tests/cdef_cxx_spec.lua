@@ -287,6 +287,7 @@ describe("shm.cdef on C++ #posix", function()
           shm.offsetof(r.QE, "e"), shm.offsetof(r.QE, "f"), shm.alignof(r.QE) })
         assert.same({ One = 1, Two = 2 }, r.constants.F)
         assert.same({ N = 4, Inner = 5 }, r.constants.B)
+        assert.equal(5, r.constants.Inner) -- (as C has it)
       end
     end)
 

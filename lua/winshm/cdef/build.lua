@@ -45,12 +45,12 @@ end
 
 -- The value of a macro used as a type name, or nil.
 function B:macrotype(m)
-  if m.busy then return nil end
+  if m.typebusy then return nil end
   local tn = G.typename(m.body, m.bodypos)
   if not tn then return nil end
-  m.busy = true
+  m.typebusy = true
   local ok, t = pcall(self.typename, self, tn)
-  m.busy = nil
+  m.typebusy = nil
   if not ok then error(t, 0) end
   return t
 end

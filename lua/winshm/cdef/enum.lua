@@ -84,8 +84,8 @@ function N:enum(n, tname, attrs)
       scope[e.name] = v
     elseif outer and outer.class then -- Class::name (and name, as C has it)
       outer.names[e.name] = v
-      self.values[e.name] = v
-      if not self.prelude then
+      self:constant(e.name, v, e.pos)
+      if not self.prelude and outer.name then
         self.constants[outer.name] = self.constants[outer.name] or {}
         self.constants[outer.name][e.name] = v
       end

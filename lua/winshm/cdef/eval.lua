@@ -24,7 +24,10 @@ function E:value(e)
   local ok, v = pcall(self.eval, self, e)
   self.usepos = outer
   if not ok then
-    for i = #self.busy, height + 1, -1 do self.busy[i].busy, self.busy[i] = nil, nil end
+    for i = #self.busy, height + 1, -1 do
+      local b = self.busy[i]
+      b.m.busy[b.key], self.busy[i] = nil, nil
+    end
     error(v, 0)
   end
   return v
@@ -88,18 +91,19 @@ function E:memo(name, m, key, pos, parse)
     if hit.err then error(hit.err, 0) end
     return hit.value
   end
-  if m.busy then throw(pos, ("macro '%s' refers to itself"):format(name)) end
+  m.busy = m.busy or {}
+  if m.busy[key] then throw(pos, ("macro '%s' refers to itself"):format(name)) end
   if #self.busy >= E.maxnesting then
     throw(pos, ("macro '%s' nests more than %d macros deep"):format(name, E.maxnesting))
   end
-  m.busy = true
-  self.busy[#self.busy + 1] = m
+  m.busy[key] = true
+  self.busy[#self.busy + 1] = { m = m, key = key }
   local used = self.usedscope
   self.usedscope = false
   local ok, v = pcall(function() return self:eval(parse()) end)
   local entry = { epoch = epoch, scoped = self.usedscope, scope = scope }
   self.usedscope = used or self.usedscope
-  m.busy = nil
+  m.busy[key] = nil
   self.busy[#self.busy] = nil
   if not ok then
     if not L.iserror(v) then error(v, 0) end

@@ -188,8 +188,9 @@ local grammar = {
   DeclCore = Cg(V "Ptrs", "ptrs") * Cg(Ct(V "Attr"^0), "pre")
     * (V "Nested" + Cg(V "DeclName", "name")) * Cg(V "Suffixes", "suffix"),
   Ptrs = Ct((tok "*" * Cc "*" * (sp * Qual)^0 + tok "&&" * Cc "&&" + tok "&" * Cc "&"
-             + sp * Qual)^0),
-  Nested = tok "(" * #(sp * (S "*&(" + Qual + "__attribute__" + "__declspec") + Word * sp * ")")
+             + sp * Qual + MacroUse / drop)^0),
+  Nested = tok "(" * #(sp * (S "*&(" + Qual + "__attribute__" + "__declspec") + Word * sp * ")"
+                       + MacroUse)
            * Cg(node("declarator", V "DeclCore"), "inner") * expect(tok ")", "')'"),
   DeclName = V "OpName" + V "DtorName"
            + QName * (tok "::" * V "DtorName")^-1 / function(q, d) return d and q .. "::" .. d or q end,
