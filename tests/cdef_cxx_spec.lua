@@ -100,14 +100,17 @@ describe("shm.cdef on C++ #posix", function()
     it("refuse under the Windows ABIs what MSVC lays out otherwise than gcc", function()
       for _, abi in ipairs { "windows", "win32" } do
         assert.equal("cdef:2:9: B2: its member or base at offset 5 would sit in the tail padding"
-          .. " of base 'A2', which gcc reuses and MSVC does not",
+          .. " of base 'A2', which gcc reuses and MSVC does not (declare the layout the game's compiler"
+          .. " makes with shm.struct and explicit offsets)",
           fails("struct A2 { A2() {} int i; char c; };\n        struct B2 : A2 { char d; };",
                 { abi = abi }))
         assert.equal("cdef:1:43: D2: two empty base classes in a row, which MSVC and gcc lay"
-          .. " out differently",
+          .. " out differently (declare the layout the game's compiler makes with shm.struct and"
+          .. " explicit offsets)",
           fails("struct E {}; struct E2 {}; struct D2 : E, E2 { int x; };", { abi = abi }))
         assert.equal("cdef:1:14: D3: two subobjects of type 'E' would share an offset, which"
-          .. " MSVC and gcc resolve differently",
+          .. " MSVC and gcc resolve differently (declare the layout the game's compiler makes with"
+          .. " shm.struct and explicit offsets)",
           fails("struct E {}; struct D3 : E { E e; int x; };", { abi = abi }))
       end
       local r = checked("struct E {}; struct E2 {};\nstruct D2 : E, E2 { int x; };\n"

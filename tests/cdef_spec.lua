@@ -539,7 +539,8 @@ describe("shm.cdef", function()
         "cdef:1:26: expected '(' (sizeof takes a type), found 'x'" },
       { "struct A { char x[sizeof(struct Z)]; };",
         "cdef:1:19: incomplete type 'struct Z': define it before this use" },
-      { "struct A { int x; };\nstruct A { int y; };", "cdef:2:1: redefinition of 'struct A'" },
+      { "struct A { int x; };\nstruct A { int y; };", "cdef:2:1: redefinition of 'struct A' (a header included"
+        .. " twice without a guard?)" },
       { "struct B;\nstruct A { struct B b; };",
         "cdef:2:21: member 'b' has incomplete type 'struct B': define it before 'A'" },
       { "struct A { int x; char x; };", "cdef:1:24: duplicate member 'x'" },

@@ -53,7 +53,7 @@ function N:enum(n, tname, attrs)
       throw(n.pos, ("unknown enum '%s': define it before this use"):format(n.tag or ""))
     end
   elseif entry and not entry.opaque then
-    throw(n.pos, ("redefinition of '%s'"):format(key))
+    throw(n.pos, ("redefinition of '%s' (a header included twice without a guard?)"):format(key))
   end
   local fixed
   if n.base then

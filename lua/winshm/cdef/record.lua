@@ -19,6 +19,9 @@ local throw = L.throw
 local windows = { windows = true, win32 = true }
 
 local function alignup(n, a) return (n + a - 1) // a * a end
+
+-- What to do where the Windows compilers differ: say which one built it.
+R.byhand = "declare the layout the game's compiler makes with shm.struct and explicit offsets"
 local function ispow2(n) return n >= 1 and n & (n - 1) == 0 end
 
 -- ------------------------------------------------------- attributes
@@ -249,13 +252,14 @@ local function spot(st, cur, a, r)
   while r and conflicts(st, r, off) do
     if windows[st.abi] then
       throw(st.pos, ("%s: two subobjects of type '%s' would share an offset, which MSVC and"
-        .. " gcc resolve differently"):format(st.name, r.name or "?"))
+        .. " gcc resolve differently (%s)"):format(st.name, r.name or "?", R.byhand))
     end
     off = off + a
   end
   if st.tail and off < st.tail.to and windows[st.abi] then
     throw(st.pos, ("%s: its member or base at offset %d would sit in the tail padding of"
-      .. " base '%s', which gcc reuses and MSVC does not"):format(st.name, off, st.tail.name))
+      .. " base '%s', which gcc reuses and MSVC does not (%s)"):format(st.name, off,
+      st.tail.name, R.byhand))
   end
   st.tail = nil
   return off
@@ -293,7 +297,7 @@ function R:place(st)
       if b.empty then
         if lastempty and windows[self.abi] then
           throw(p.pos, ("%s: two empty base classes in a row, which MSVC and gcc lay out"
-            .. " differently"):format(st.name))
+            .. " differently (%s)"):format(st.name, R.byhand))
         end
         local off = 0
         while conflicts(st, b, off) do off = off == 0 and alignup(cur, a) or off + a end
@@ -406,7 +410,7 @@ function R:struct(n, tname, lead)
     return entry
   end
   if entry and not entry.incomplete and not entry.predefined then
-    throw(n.pos, ("redefinition of '%s'"):format(key))
+    throw(n.pos, ("redefinition of '%s' (a header included twice without a guard?)"):format(key))
   end
   local rec = { kind = kind, name = tag or tname, fields = {}, byname = {}, subs = {},
                 pod = true, empty = true }
@@ -425,7 +429,7 @@ function R:struct(n, tname, lead)
   self.scopes[#self.scopes] = nil
   if self.pack ~= pack and windows[self.abi] then
     throw(n.pos, ("#pragma pack changes inside '%s': gcc applies the value at the closing"
-      .. " brace to every member, MSVC the value at each; move it out of the struct"):format(st.name))
+      .. " brace to every member, MSVC the value at each (%s)"):format(st.name, R.byhand))
   end
   -- #pragma pack applies as it stands at the closing brace (gcc).
   st.pack = self.pack ~= 0 and self.pack or nil
