@@ -6,11 +6,7 @@
 local shm = require "winshm"
 local X = require "cdef_compiler"
 
-local function fails(src, opts)
-  local ok, e = pcall(shm.cdef, src, opts)
-  assert(not ok, "expected an error")
-  return tostring(e)
-end
+local fails = require("cdef_helper").fails
 
 local abis = { "sysv", "windows", "win32" }
 
@@ -27,12 +23,7 @@ local function checked(src, abi, opts)
   return r
 end
 
-local function has(notes, text)
-  for _, n in ipairs(notes) do
-    if n:find(text, 1, true) then return true end
-  end
-  return false, table.concat(notes, "\n")
-end
+local has = require("cdef_helper").has
 
 describe("shm.cdef on C++ #posix", function()
   describe("base classes", function()

@@ -3,12 +3,7 @@
 -- byte arrays.
 local shm = require "winshm"
 local H = require "helper"
-
-local function err(f, ...)
-  local ok, e = pcall(f, ...)
-  assert(not ok, "expected an error")
-  return tostring(e)
-end
+local err = require("cdef_helper").err
 
 describe("layouts for shm.cdef", function()
   describe("abi = 'win32'", function()

@@ -7,11 +7,7 @@
 local shm = require "winshm"
 local macros = require "winshm.cdef.macros"
 
-local function fails(src, opts)
-  local ok, e = pcall(shm.cdef, src, opts)
-  assert(not ok, "expected an error")
-  return tostring(e)
-end
+local fails = require("cdef_helper").fails
 
 -- src's result and the CPU seconds shm.cdef took.
 local function timed(src, opts)

@@ -8,36 +8,12 @@
 local shm = require "winshm"
 local H = require "helper"
 local X = require "cdef_compiler"
-
-local here = assert(io.popen("pwd")):read("l")
-local dir = here .. "/tests/cdef"
-
-local function read(name)
-  local f = assert(io.open(dir .. "/" .. name, "rb"))
-  local s = f:read("a")
-  f:close()
-  return s
-end
-
-local function fails(src, opts)
-  local ok, e = pcall(shm.cdef, src, opts)
-  assert(not ok, "expected an error")
-  return tostring(e)
-end
-
-local function has(notes, text)
-  for _, n in ipairs(notes) do
-    if n:find(text, 1, true) then return true end
-  end
-  return false, "no note '" .. text .. "' in:\n" .. table.concat(notes, "\n")
-end
-
-local all = { "sysv", "windows", "win32" }
+local C = require "cdef_helper"
+local read, fails, has, dir, all = C.read, C.fails, C.has, C.dir, C.all
 
 describe("SDK headers #posix", function()
   describe("against the compilers", function()
-    -- file, language, ABIs, types that must be there, options of the check
-    local cases = {
+    C.against_compilers(it, pending, {
       { "plugin.hpp", "c++", all, { "InternalsPlugin", "CarTelemV01", "SimVec3" } },
       { "state.hpp", "c++", all, { "StTelemetry", "StExtended", "StHWControl" } },
       { "lmu.hpp", "c++", { "windows", "win32" }, { "SmLayout", "SharedLock" } },
@@ -49,23 +25,7 @@ describe("SDK headers #posix", function()
       { "wintypes.h", "c", { "windows", "win32" }, { "WinTypes" } },
       { "wintypes_w.h", "c", { "windows", "win32" }, { "WinTypes" } },
       { "wintypes_t32.h", "c", { "win32" }, { "WinTypes" }, { flags = "-D_USE_32BIT_TIME_T" } },
-    }
-    for _, c in ipairs(cases) do
-      local file, lang, abis, must, opts = c[1], c[2], c[3], c[4], c[5]
-      for _, abi in ipairs(abis) do
-        local cc = X.compilers[abi][lang]:match("^%S+")
-        it(("%s under abi %s matches %s"):format(file, abi, cc), function()
-          if not X.available(abi, lang) then
-            return pending(cc .. " is not installed (scripts/deps.sh)")
-          end
-          local r = shm.cdef(read(file), { abi = abi, name = file, include = { dir } })
-          for _, t in ipairs(must) do assert.equal("layout", shm.type(r[t]), t) end
-          local ok, n = X.verify(dir .. "/" .. file, r, abi, lang, opts)
-          assert.is_true(ok, n)
-          assert.is_true(n > 20, "too few checks")
-        end)
-      end
-    end
+    })
 
     it("a header with a BOM and CRLF line ends matches the compilers", function()
       local src = "\239\187\191" .. read("acc.hpp"):gsub("\r?\n", "\r\n")

@@ -4,14 +4,8 @@
 local shm = require "winshm"
 local H = require "helper"
 local cdef = require "winshm.cdef"
-local X = require "cdef_compiler"
-
-local function read(name)
-  local f = assert(io.open("tests/cdef/" .. name, "rb"))
-  local s = f:read("a")
-  f:close()
-  return s
-end
+local C = require "cdef_helper"
+local read, fails = C.read, C.fails
 
 -- An engine that records specs instead of building layouts.
 local recorder = {
@@ -21,13 +15,6 @@ local recorder = {
 }
 local function specs(src, opts)
   return cdef.parse(src, opts, recorder)
-end
-
--- The message shm.cdef raises for src (fails the test when it raises none).
-local function fails(src, opts)
-  local ok, e = pcall(shm.cdef, src, opts)
-  assert(not ok, "expected an error")
-  return tostring(e)
 end
 
 describe("shm.cdef", function()
@@ -422,8 +409,8 @@ describe("shm.cdef", function()
   -- under Wine.
   describe("layouts of game headers against the compilers #posix", function()
     -- file, language, ABIs, types that must be there, C lines before the header
-    local all = { "sysv", "windows", "win32" }
-    local cases = {
+    local all = C.all
+    C.against_compilers(it, pending, {
       { "pcars2.h", "c", all, { "SharedMemory", "ParticipantInfo" } },
       { "raceroom.h", "c", all, { "r3e_shared", "r3e_driver_data" } },
       { "iracing.h", "c", all, { "struct irsdk_header", "struct irsdk_varBuf" } },
@@ -432,27 +419,10 @@ describe("shm.cdef", function()
       { "features.h", "c", all, { "Scalars", "Outer", "P1" } },
       { "msvc.h", "c", { "windows", "win32" }, { "HasAligned", "Block" },
         -- mingw-w64 gcc spells MSVC's __declspec(align(n)) as aligned(n)
-        "#define align aligned" },
+        { pre = "#define align aligned" } },
       { "winapi.h", "c", { "windows", "win32" }, { "CAR_STATE", "SHARED" } },
       { "cpp.hpp", "c++", all, { "rF2VehicleScoring", "rF2ScoringInfo" } },
-    }
-    for _, c in ipairs(cases) do
-      local file, lang, abis, must, pre = c[1], c[2], c[3], c[4], c[5]
-      for _, abi in ipairs(abis) do
-        local cc = X.compilers[abi][lang]:match("^%S+")
-        it(("%s under abi %s matches %s"):format(file, abi, cc), function()
-          if not X.available(abi, lang) then
-            return pending(cc .. " is not installed (scripts/deps.sh)")
-          end
-          local r = shm.cdef(read(file), { abi = abi, name = file })
-          for _, t in ipairs(must) do assert.equal("layout", shm.type(r[t]), t) end
-          local path = assert(io.popen("pwd")):read("l") .. "/tests/cdef/" .. file
-          local ok, n = X.verify(path, r, abi, lang, { pre = pre })
-          assert.is_true(ok, n)
-          assert.is_true(n > 20, "too few checks")
-        end)
-      end
-    end
+    })
   end)
 
   describe("layouts of game headers", function()
