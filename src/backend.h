@@ -1,8 +1,9 @@
 /*
 ** backend.h -- the one narrow interface between winshm and the operating
-** system.  Two implementations: os_posix.c (shm_open/mmap) and
-** os_win32.c (CreateFileMappingW/MapViewOfFile); the Makefile picks one.
-** Nothing here knows about Lua.
+** system.  Two implementations: os_posix.c and sync_posix.c (objects in
+** /dev/shm, open/mmap/flock, robust pthread objects) and os_win32.c and
+** sync_win32.c (CreateFileMappingW/MapViewOfFile, CreateMutexW,
+** CreateEventW); the Makefile picks one.  Nothing here knows about Lua.
 */
 #ifndef WINSHM_BACKEND_H
 #define WINSHM_BACKEND_H
@@ -10,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Error kinds (API.md section 2). */
+/* Error kinds (docs/reference.md, "Errors"). */
 #define WSHM_EOPEN      "OpenMapping"
 #define WSHM_ECREATE    "CreateMapping"
 #define WSHM_EMAP       "MapView"
@@ -87,9 +88,6 @@ const char *wshm_os_objname (const char *name, size_t *len);
 /* Platform part of name checking: fills e (InvalidName) and returns 0
 ** when the platform cannot take the name. */
 int wshm_os_checkname (const char *name, size_t len, wshm_err *e);
-
-/* Page size of the system, for rounding and reporting. */
-size_t wshm_os_pagesize (void);
 
 /* Fill 'e' with an error of 'kind' for the system error 'sys'. */
 void wshm_os_seterr (wshm_err *e, const char *kind, long sys,
@@ -173,5 +171,8 @@ void wshm_os_event_close (wshm_sync *s);
 /* Give the processor to another thread for a moment (a reader waiting
 ** out a writer). */
 void wshm_os_yield (void);
+
+/* A monotonic clock, in milliseconds from an arbitrary start. */
+uint64_t wshm_os_msec (void);
 
 #endif

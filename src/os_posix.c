@@ -103,11 +103,6 @@ static void shmpath (char *buf, const char *name, size_t len) {
 
 /* ----------------------------------------------------------- helpers */
 
-size_t wshm_os_pagesize (void) {
-  long ps = sysconf(_SC_PAGESIZE);
-  return ps > 0 ? (size_t)ps : 4096;
-}
-
 void wshm_os_init (wshm_region *r) {
   memset(r, 0, sizeof(*r));
   r->handle = -1;

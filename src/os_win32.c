@@ -159,12 +159,6 @@ int wshm_os_checkname (const char *name, size_t len, wshm_err *e) {
 
 /* ----------------------------------------------------------- helpers */
 
-size_t wshm_os_pagesize (void) {
-  SYSTEM_INFO si;
-  GetSystemInfo(&si);
-  return si.dwPageSize > 0 ? (size_t)si.dwPageSize : 4096;
-}
-
 /* Bytes of address space a process has for its views. */
 static uint64_t addressspace (void) {
   SYSTEM_INFO si;

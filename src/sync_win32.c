@@ -151,3 +151,7 @@ void wshm_os_event_close (wshm_sync *s) {
 void wshm_os_yield (void) {
   SwitchToThread();
 }
+
+uint64_t wshm_os_msec (void) {
+  return (uint64_t)GetTickCount64();
+}

@@ -25,11 +25,15 @@ local function pending(n, fin)
 end
 
 -- Returns closed (op's allocation closed the link), ok, err of pcall(op).
-function R.at_next_allocation(link, op)
+-- after(), when given, runs in the finalizer right after the close.
+function R.at_next_allocation(link, op, after)
   local calls, live, target = 0, false, link
   local function fin()
     calls = calls + 1
-    if live and target then target:close(); target = nil end
+    if live and target then
+      target:close(); target = nil
+      if after then after() end
+    end
   end
   collectgarbage("collect")
   collectgarbage("stop")
