@@ -260,6 +260,10 @@ describe("shm.cdef on C++ #posix", function()
         assert.same({ 128, 4, 24, 4, 8 }, { f[1].size, f[2].size, f[3].size, f[4].size, f[5].size })
         assert.equal("int32_t", f[4].type)
       end
+      -- (rF2State.h alone: the SDK header that declares the type is not there)
+      assert.equal("cdef:1:26: unknown type name 'MessageInfoV01': declare it before its use (or"
+        .. " #include its header, found through the include option)",
+        fails("struct X { char c[sizeof(decltype(MessageInfoV01::mText))]; };"))
     end)
 
     it("finds constants of namespaces, classes, bases and enums by their scoped names", function()

@@ -75,10 +75,11 @@ function B:named(name, pos)
   elseif t then
     return t
   end
-  if qualified then
+  if qualified then -- Type::member
     local owner = name:match("^(.-)::[%w_]+$")
     local o = self.typedefs[owner:match("([%w_]+)$")] or self.tags["struct " .. owner:match("([%w_]+)$")]
     if o and o.rec then return self:membertype(o, short, pos) end
+    if not o then name = owner end
   end
   throw(pos, ("unknown type name '%s': declare it before its use (or #include its header,"
     .. " found through the include option)"):format(name))
