@@ -12,8 +12,8 @@ local lpeg = require "lpeg"
 local L = require "winshm.cdef.lex"
 local exprs = require "winshm.cdef.exprs"
 
-local P, S, C, Cc, Cg, Cp, Ct, Cmt, V =
-  lpeg.P, lpeg.S, lpeg.C, lpeg.Cc, lpeg.Cg, lpeg.Cp, lpeg.Ct, lpeg.Cmt, lpeg.V
+local P, S, C, Cc, Cg, Cp, Ct, Cmt, Carg, V =
+  lpeg.P, lpeg.S, lpeg.C, lpeg.Cc, lpeg.Cg, lpeg.Cp, lpeg.Ct, lpeg.Cmt, lpeg.Carg, lpeg.V
 local sp, tok, kw, expect, refuse, reject = L.sp, L.tok, L.kw, L.expect, L.refuse, L.reject
 local Word, QName, idchar = L.Word, L.QName, L.idchar
 
@@ -32,7 +32,6 @@ local drop = function() end
 -- attributes may stand.  'macros' is the table of the parse under way
 -- (winshm.cdef.macros); 'uses' the expansions in progress.
 local macros, uses = nil, {}
-local pmacro -- the pattern of a macro body of that kind
 
 local function expansion(pos, name, args)
   local m = macros and macros:at(name, uses.at or pos)
@@ -48,7 +47,7 @@ local function expansion(pos, name, args)
     uses[m] = true
     local outer = uses.at
     uses.at = outer or pos
-    local ok, list = pcall(lpeg.match, pmacro, body, 1, at - 1)
+    local ok, list = pcall(G.attributes_of, body, at)
     uses[m], uses.at = nil, outer
     hit = ok and list or false  -- a body of anything else is no such macro
     m.attrs[key] = hit
@@ -241,24 +240,27 @@ local grammar = {
 }
 for k, r in pairs(exprs) do grammar[k] = r end
 
-local pfile = P(grammar)
--- The grammar entered at another rule, followed by 'tail'.
-local function entry(rule, tail)
-  local g = {}
-  for k, r in pairs(grammar) do g[k] = r end
-  g[1], g.Entry = "Entry", rule
-  return P(g) * tail
+-- One compiled grammar serves every entry point (a compiled grammar is
+-- large): argument 2 of a match names the rule it starts at.
+local function start(name, rule)
+  return Cmt(Carg(2), function(_, i, entry) return entry == name and i end) * rule
 end
-local pexpr = entry(V "Expr", sp * Cp())
-local ptype = entry(V "TypeName", sp * Cp())
-pmacro = entry(Ct((V "Attr" + V "Storage" + V "Pragma" + sp * Qual)^0), sp * -P(1))
-local psa = entry("(" * V "Expr" * (tok "," * L.String)^-1 * tok ")", sp * -P(1))
-local pargs = entry(V "TypeName" * tok "," * V "Expr", sp * -P(1))
+grammar[1] = "Start"
+grammar.Start = start("file", V "File")
+  + start("expr", V "Expr" * sp * Cp())
+  + start("type", V "TypeName" * sp * Cp())
+  + start("macro", Ct((V "Attr" + V "Storage" + V "Pragma" + sp * Qual)^0) * sp * -P(1))
+  + start("sa", "(" * V "Expr" * (tok "," * L.String)^-1 * tok ")" * sp * -P(1))
+  + start("args", V "TypeName" * tok "," * V "Expr" * sp * -P(1))
+local whole = P(grammar)
+local function parse(entry, text, offset)
+  return lpeg.match(whole, text, 1, offset, entry)
+end
 
 -- The items of a preprocessed text, given its macros.
 function G.file(text, defined)
   macros, uses = defined, {}
-  local ok, items = pcall(lpeg.match, pfile, text, 1, 0)
+  local ok, items = pcall(parse, "file", text, 0)
   macros = nil
   if not ok then error(items, 0) end
   return items
@@ -266,7 +268,7 @@ end
 
 -- One whole constant expression: text starts at byte pos.
 function G.expr(text, pos, what)
-  local e, stop = lpeg.match(pexpr, text, 1, pos - 1)
+  local e, stop = parse("expr", text, pos - 1)
   if e == nil or stop <= #text then
     L.throw(pos - 1 + (stop or lpeg.match(sp * Cp(), text)),
       ("%s is not an integer constant expression"):format(what or "this"))
@@ -276,7 +278,7 @@ end
 
 -- A type name alone (a macro used as a type), or nil.
 function G.typename(text, pos)
-  local ok, t, stop = pcall(lpeg.match, ptype, text, 1, pos - 1)
+  local ok, t, stop = pcall(parse, "type", text, pos - 1)
   if ok and t and stop > #text then return t end
   return nil
 end
@@ -284,17 +286,21 @@ end
 -- 'static_assert(' text: the condition and the message, or nil when the
 -- condition is beyond this grammar (it is then left unchecked).
 function G.static_assert(text, pos)
-  local ok, e, msg = pcall(lpeg.match, psa, text, 1, pos - 1)
+  local ok, e, msg = pcall(parse, "sa", text, pos - 1)
   if ok and e then return e, msg end
   return nil
 end
 
--- Attributes, qualifiers or pragmas alone (what a macro may stand for), or
--- nil.
+-- Attributes, qualifiers or pragmas alone (a macro body), or nil.
+function G.attributes_of(text, pos)
+  return parse("macro", text, pos - 1)
+end
+
+-- The same for a macro of the table 'defined', or nil.
 function G.attributes(text, pos, defined)
   local outer = macros
   macros = macros or defined
-  local ok, a = pcall(lpeg.match, pmacro, text, 1, pos - 1)
+  local ok, a = pcall(parse, "macro", text, pos - 1)
   macros = outer
   return ok and a or nil
 end
@@ -302,7 +308,7 @@ end
 -- std::array's '<T, N>': the type and the size expression, or nil.
 function G.array_args(text, pos)
   -- (without its '<' and '>': a '>' in there would close the list)
-  local ok, t, n = pcall(lpeg.match, pargs, text:sub(2, -2), 1, pos)
+  local ok, t, n = pcall(parse, "args", text:sub(2, -2), pos)
   if ok and t then return t, n end
   return nil
 end
