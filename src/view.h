@@ -12,6 +12,9 @@
 #include "backend.h"
 #include "codec.h"
 #include "layout.h"
+#include "hidden.h"
+
+WSHM_HIDE_BEGIN
 
 #define WSHM_VIEW       "winshm.view"
 
@@ -24,7 +27,8 @@ typedef struct wshm_vclass {
 } wshm_vclass;
 
 /*
-** A view (userdata WSHM_VIEW).  A struct view ('fld' NULL) covers a whole
+** A view (userdata WSHM_VIEW).  Its fields are view.c's; the layers
+** above use the functions below.  A struct view ('fld' NULL) covers a whole
 ** layout; an array view covers level 'level' of the array field 'fld'.
 ** 'r' is the link's region: r->base == NULL means the link is closed.
 ** 'lay' is the layout viewed, or for an array view the layout that holds
@@ -59,9 +63,37 @@ static inline int wshm_view_isopen (const wshm_view *v) {
   return v->r->base != NULL;
 }
 
+/* Raise for the view at vidx, whose link cannot be used: closed, or its
+** region truncated by another process ("write lost: ..." when write). */
+int wshm_view_unusable (lua_State *L, int vidx, int write);
+
+/* After the last access of an operation through the view v at vidx:
+** raise if a truncation by another process made the access miss. */
+static inline void wshm_view_checklost (lua_State *L, int vidx,
+                                        const wshm_view *v, int write) {
+  if (wshm_lost(v->r)) wshm_view_unusable(L, vidx, write);
+}
+
 /* Bytes the view covers. */
 static inline size_t wshm_view_size (const wshm_view *v) {
   return v->fld == NULL ? v->lay->size : v->n * v->stride;
+}
+
+/* Its first byte in the mapping: use it only while wshm_view_isopen(v),
+** with no Lua code run since that was checked. */
+static inline unsigned char *wshm_view_data (const wshm_view *v) {
+  return v->data;
+}
+
+/* Does the view allow writes? */
+static inline int wshm_view_writable (const wshm_view *v) {
+  return v->writable;
+}
+
+/* The layout of a struct view (the whole of it), or NULL for an array
+** view. */
+static inline const wshm_layout *wshm_view_struct (const wshm_view *v) {
+  return v->fld == NULL ? v->lay : NULL;
 }
 
 /* Push the userdata of the view at vidx's layout (v->lay) and fill s with
@@ -95,5 +127,7 @@ void wshm_view_field (lua_State *L, int vidx, int kidx, wshm_fieldref *f);
 
 /* Views, link:get/get_mut/view, shm.sizeof. */
 void wshm_open_view (lua_State *L);
+
+WSHM_HIDE_END
 
 #endif

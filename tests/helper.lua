@@ -134,6 +134,14 @@ function H.spawn(src, ...)
   return h
 end
 
+-- The whole content of a file.
+function H.read(path)
+  local f = assert(io.open(path, "rb"))
+  local s = f:read("a")
+  f:close()
+  return s
+end
+
 -- Run a shell command line; returns ok, output (stdout and stderr).
 function H.sh(cmd)
   local p = popen(cmd .. " 2>&1")
