@@ -161,8 +161,8 @@ describe("shm.cdef", function()
       assert.equal(4, r.B.spec.pack)
     end)
 
-    it("applies the pack in force at a struct's closing brace", function()
-      local r = specs "struct S { char c;\n#pragma pack(1)\n int i; };"
+    it("applies the pack in force at a struct's closing brace, as gcc does", function()
+      local r = specs("struct S { char c;\n#pragma pack(1)\n int i; };", { abi = "sysv" })
       assert.equal(1, r.S.spec.pack)
     end)
 
@@ -201,7 +201,7 @@ describe("shm.cdef", function()
     end)
 
     it("sizes enums as their underlying type", function()
-      local r = specs [[
+      local r = specs([[
         enum E { A, B };
         enum class C : uint8_t { X, Y };
         enum class D { P };
@@ -209,10 +209,10 @@ describe("shm.cdef", function()
         enum L { NEG = -1, HUGE = 0x100000000 };
         enum __attribute__((packed)) T { T1 = 200 };
         struct S { enum E e; C c; D d; enum W w; enum L l; enum T t; };
-      ]]
+      ]], { abi = "sysv" })
       assert.same({ { "e", "int" }, { "c", "uint8_t" }, { "d", "int" },
-        { "w", "unsigned int" }, { "l", "long long" }, { "t", "uint8_t" }, name = "S" },
-        r.S.spec)
+        { "w", "unsigned int" }, { "l", "long long" }, { "t", "uint8_t" }, name = "S",
+        abi = "sysv" }, r.S.spec)
       assert.equal("int", r.E)
       assert.equal("uint8_t", r["enum C"])
     end)
@@ -568,6 +568,20 @@ describe("shm.cdef", function()
         assert.equal(c[2], fails(c[1]))
       end)
     end
+
+    it("refuses under the Windows ABIs what MSVC and gcc lay out differently", function()
+      for _, abi in ipairs { "windows", "win32" } do
+        assert.equal("cdef:1:1: #pragma pack changes inside 'S': gcc applies the value at the"
+          .. " closing brace to every member, MSVC the value at each (declare the layout the"
+          .. " game's compiler makes with shm.struct and explicit offsets)",
+          fails("struct S { char c;\n#pragma pack(1)\n int i; };", { abi = abi }))
+        assert.equal("cdef:1:1: enum 'L' has a value beyond 32 bits: MSVC makes it 4 bytes, gcc 8;"
+          .. " give it an underlying type (enum L : int64_t)",
+          fails("enum L { NEG = -1, HUGE = 0x100000000 };", { abi = abi }))
+        assert.equal(8, shm.sizeof(shm.cdef("enum L : int64_t { HUGE = 0x100000000 };"
+          .. " struct S { L l; };", { abi = abi }).S))
+      end
+    end)
 
     it("gives a line and column for truncated and mutated headers", function()
       local function check(src)
