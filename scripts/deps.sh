@@ -6,7 +6,7 @@
 set -e
 PKGS="gcc g++ make pkg-config lua5.4 liblua5.4-dev lua-busted lua-check lua-lpeg luarocks"
 if [ "${WINSHM_DEPS:-all}" != minimal ]; then
-  PKGS="$PKGS gcc-mingw-w64-x86-64 wine64 wine dpkg-dev clang libclang-rt-14-dev valgrind python3 luajit lintian zip unzip cmark-gfm groff-base"
+  PKGS="$PKGS gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 g++-mingw-w64-i686 wine64 wine dpkg-dev clang libclang-rt-14-dev valgrind python3 luajit lintian zip unzip cmark-gfm groff-base"
 fi
 missing=""
 for p in $PKGS; do
