@@ -107,7 +107,6 @@ describe("security", function()
     end, { "posix" })
 
     it("a mutex is created 0600 and another user cannot open it #posix", function()
-      if not shm.mutex then pending("shm.mutex is not in this build of winshm") return end
       if not can_switch() then pending("needs root and setpriv") return end
       local name = H.name("permmx")
       local m = assert(shm.mutex(name))
@@ -124,7 +123,6 @@ describe("security", function()
     end, { "posix" })
 
     it("an event is created 0600 and another user cannot open it #posix", function()
-      if not shm.event then pending("shm.event is not in this build of winshm") return end
       if not can_switch() then pending("needs root and setpriv") return end
       local name = H.name("permev")
       local ev = assert(shm.event(name))
@@ -209,7 +207,6 @@ end]])
     end, { "posix" })
 
     it("regions cannot take or remove the directories of mutexes and events #posix", function()
-      if not shm.mutex then pending("shm.mutex is not in this build of winshm") return end
       local m = assert(shm.mutex(H.name("dirs")))   -- the directories exist now
       local ev = assert(shm.event(H.name("dirs")))
       for _, n in ipairs({ "winshm.mutex", "winshm.event", "Local\\winshm.mutex" }) do

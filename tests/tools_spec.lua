@@ -50,22 +50,6 @@ local function assert_oneline_error(cmd, err)
   assert.matches("^winshm " .. cmd .. ": [^\n]+\n$", err)
 end
 
-local has_layouts = type(shm.struct) == "function"
-
--- Does this host run `winshm COMMAND` (lua/winshm/cmd/*.lua)?
-local has_commands = (cli("help")) == 0
-
--- describe() for the suites that run commands.
-local function describe_cli(title, body)
-  describe(title, function()
-    if not has_commands then
-      pending("needs a host that runs commands")
-      return
-    end
-    body()
-  end)
-end
-
 local GAMESTATE = [[
 local shm = require "winshm"
 local Vec = shm.struct{ {"x","float"}, {"y","float"}, {"z","float"}, name = "Vec3" }
@@ -75,7 +59,7 @@ return shm.struct{ name = "GameState",
   {"wheels", Wheel, 2}, {"grid","int16_t",{2,3}} }
 ]]
 
-describe_cli("winshm help", function()
+describe("winshm help", function()
   it("lists every command and exits 0", function()
     local code, out, err = cli("help")
     assert.equal(0, code)
@@ -104,7 +88,7 @@ describe_cli("winshm help", function()
   end)
 end)
 
-describe_cli("winshm COMMAND usage errors", function()
+describe("winshm COMMAND usage errors", function()
   it("rejects an unknown option", function()
     local code, _, err = cli("dump", "x", "--bogus")
     assert.equal(2, code)
@@ -137,7 +121,7 @@ describe_cli("winshm COMMAND usage errors", function()
   end)
 end)
 
-describe_cli("winshm dump", function()
+describe("winshm dump", function()
   it("shows a raw region as a hex dump, collapsing repeated lines", function()
     local name = H.name("dump")
     local l = assert(shm.create(name, 100))
@@ -183,10 +167,6 @@ describe_cli("winshm dump", function()
   end)
 
   describe("with a layout", function()
-    if not has_layouts then
-      pending("needs shm.struct")
-      return
-    end
     local layout_file, name, link
     setup(function()
       layout_file = tmpfile(GAMESTATE)
@@ -289,10 +269,6 @@ describe_cli("winshm dump", function()
   end)
 
   describe("with C declarations", function()
-    if not (has_layouts and shm.cdef) then
-      pending("needs shm.cdef")
-      return
-    end
     it("takes --cdef FILE.h --type T", function()
       local h = tmpfile("typedef struct { int lap; float fuel; char car[8]; } Telemetry;\n" ..
                         "struct Other { char c; };\n")
@@ -319,7 +295,7 @@ describe_cli("winshm dump", function()
   end)
 end)
 
-describe_cli("winshm watch", function()
+describe("winshm watch", function()
   it("prints plain refreshes when the output is not a terminal", function()
     local name = H.name("watchraw")
     local l = assert(shm.create(name, 16))
@@ -358,10 +334,6 @@ describe_cli("winshm watch", function()
   end)
 
   describe("with a layout", function()
-    if not has_layouts then
-      pending("needs shm.struct")
-      return
-    end
     it("prints the fields that changed at each refresh", function()
       local f = tmpfile(GAMESTATE)
       local name = H.name("watch")
@@ -392,11 +364,6 @@ describe_cli("winshm watch", function()
   end)
 
   describe("on a terminal #posix", function()
-    local has_script = os.execute("command -v script >/dev/null 2>&1")
-    if not has_script then
-      pending("needs script(1) for a pseudo-terminal")
-      return
-    end
     it("redraws in place with ANSI escapes and highlights changes", function()
       local name = H.name("watchtty")
       local l = assert(shm.create(name, 16))
@@ -425,7 +392,7 @@ describe_cli("winshm watch", function()
   end)
 end)
 
-describe_cli("winshm ls #posix", function()
+describe("winshm ls #posix", function()
   local function row(out, name)
     for line in out:gmatch("[^\n]+") do
       local cells = {}
@@ -496,10 +463,6 @@ describe_cli("winshm ls #posix", function()
   end)
 
   it("lists mutexes and events", function()
-    if not (shm.mutex and shm.event) then
-      pending("needs shm.mutex and shm.event")
-      return
-    end
     local mname, ename = H.name("lsm"), H.name("lse")
     local m = assert(shm.mutex(mname))
     local e = assert(shm.event(ename))
@@ -530,7 +493,7 @@ describe_cli("winshm ls #posix", function()
   end)
 end)
 
-describe_cli("winshm rm #posix", function()
+describe("winshm rm #posix", function()
   it("removes a region; the name is free at once", function()
     local name = H.name("rm")
     local l = assert(shm.create(name, 64))
@@ -555,7 +518,6 @@ describe_cli("winshm rm #posix", function()
     local code, _, err = cli("rm", "--mutex", name)
     assert.equal(1, code)
     assert.equal("winshm rm: no mutex '" .. name .. "'\n", err)
-    if not shm.mutex then return end
     local m = assert(shm.mutex(name))
     code = cli("rm", "--mutex", name)
     assert.equal(0, code)
@@ -571,7 +533,7 @@ describe_cli("winshm rm #posix", function()
   end)
 end)
 
-describe_cli("winshm ls and rm on Windows #windows", function()
+describe("winshm ls and rm on Windows #windows", function()
   it("ls lists regions, mutexes and events of the object directory", function()
     local base = H.name("wls")
     local l = assert(shm.create("Local\\" .. base, 5000))
@@ -617,10 +579,6 @@ describe("the tools' documentation", function()
   end)
 
   it("is a man page groff reads without warnings #posix", function()
-    if not os.execute("command -v groff >/dev/null 2>&1") then
-      pending("needs groff")
-      return
-    end
     local p = assert(io.popen("groff -man -Tutf8 -ww -z docs/winshm.1 2>&1"))
     local out = p:read("a")
     assert.is_true(p:close())
