@@ -54,7 +54,7 @@ local function popen(cmd)
 end
 
 local function slurp(path)
-  local f = io.open(path, "rb")
+  local f = io.open(path, "r")  -- text mode: Windows programs write CRLF
   local s = f and f:read("a")
   if f then f:close() end
   return s

@@ -344,12 +344,12 @@ describe("winshm watch", function()
         local shm = require "winshm"
         local l = assert(shm.open_existing(%q, 1))
         local v = l:view(dofile(%q), 0, "rw")
-        shm._sys.sleep(0.3)
+        shm._sys.sleep(1.5)   -- watch (slow to start under Wine) has refreshed by then
         v.tick = 2
         v.speed = 9.5
         l:close()
       ]]):format(name, f))
-      local code, out, err = cli("watch", name, "--layout", f, "--count", "40", "--hz", "40")
+      local code, out, err = cli("watch", name, "--layout", f, "--count", "160", "--hz", "40")
       assert.truthy(writer:wait())
       assert.equal("", err)
       assert.equal(0, code)
