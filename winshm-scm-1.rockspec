@@ -33,11 +33,12 @@ build = {
   modules = {
     winshm = {
       sources = {
-        "rock/embedded_none.c", "src/atomic.c", "src/cdef.c",
+        "rock/embedded_none.c", "src/atomic.c", "src/cdef.c", "src/codec.c",
         "src/consistent.c", "src/copy.c", "src/embed.c", "src/errors.c",
         "src/layout.c", "src/link.c", "src/module.c", "src/names.c",
-        "src/os_posix.c", "src/scalar.c", "src/sync.c", "src/sync_posix.c",
-        "src/tools_posix.c", "src/utf.c", "src/view.c",
+        "src/nsname.c", "src/os_posix.c", "src/scalar.c", "src/support.c",
+        "src/sync.c", "src/sync_posix.c", "src/tools_posix.c", "src/utf.c",
+        "src/view.c",
       },
       incdirs = { "src" },
       libraries = { "pthread" },
@@ -64,9 +65,10 @@ build = {
         winshm = {
           sources = {
             "rock/embedded_none.c", "src/atomic.c", "src/cdef.c",
-            "src/consistent.c", "src/copy.c", "src/embed.c", "src/errors.c",
-            "src/layout.c", "src/link.c", "src/module.c", "src/names.c",
-            "src/os_win32.c", "src/scalar.c", "src/sync.c", "src/sync_win32.c",
+            "src/codec.c", "src/consistent.c", "src/copy.c", "src/embed.c",
+            "src/errors.c", "src/layout.c", "src/link.c", "src/module.c",
+            "src/names.c", "src/nsname.c", "src/os_win32.c", "src/scalar.c",
+            "src/support.c", "src/sync.c", "src/sync_win32.c",
             "src/tools_win32.c", "src/utf.c", "src/view.c",
           },
           incdirs = { "src" },

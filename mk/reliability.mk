@@ -146,3 +146,18 @@ STRESS_SECONDS ?= 60
 test-stress: all
 	$(BUSTED_ENV) WINSHM_STRESS_SECONDS=$(STRESS_SECONDS) \
 	  busted --lua=$(LUA) tests/stress_spec.lua
+
+# ------------------------------------------------------- re-entrancy storm
+# tests/reentry_storm.lua: random operations while finalizers close links
+# and create regions, under the sanitizers, REENTRY_SEEDS seeds for
+# REENTRY_SECONDS each (tests/reentrancy_spec.lua runs two seeds briefly).
+REENTRY_SECONDS ?= 60
+REENTRY_SEEDS   ?= 1 2 3 4 5 6 7 8 9 10
+.PHONY: reentry-storm
+reentry-storm: asan-build
+	rm -rf $(SAN_LOGS) && mkdir -p $(SAN_LOGS)
+	@for s in $(REENTRY_SEEDS); do \
+	  $(SAN_ENV) $(SAN_B)/winshm tests/reentry_storm.lua $$s $(REENTRY_SECONDS) || exit 1; \
+	done; \
+	if ls $(SAN_LOGS) | grep -q .; then cat $(SAN_LOGS)/*; exit 1; fi; \
+	echo "reentry-storm: no sanitizer reports"

@@ -1,15 +1,16 @@
 /*
 ** atomic.c -- shm.atomic_load / atomic_store / atomic_add / atomic_cas on
-** naturally aligned integer fields of 1, 2, 4 or 8 bytes (API.md 4).
+** naturally aligned integer fields of 1, 2, 4 or 8 bytes.
 ** Every operation is sequentially consistent (GCC __atomic builtins,
 ** which mingw-w64 has too).  Values are range-checked as a plain write
 ** checks them; atomic_add wraps around like the C operation.
 */
 #include <string.h>
 
-#include "winshm.h"
+#include "lauxlib.h"
 #include "atomic.h"
-#include "layout.h"
+#include "link.h"
+#include "support.h"
 
 /* ------------------------------------------------------------ helpers */
 
@@ -18,7 +19,7 @@
 static int fielderrorat (lua_State *L, int vidx, int kidx, const char *msg) {
   const wshm_view *v = wshm_toview(L, vidx);
   return luaL_error(L, "field '%s' of %s: %s", lua_tostring(L, kidx),
-                    v != NULL ? wshm_layoutlabel(L, v->lay) : "?", msg);
+                    v != NULL ? wshm_view_label(L, v) : "?", msg);
 }
 
 /* The same for the field at 2 of the view at 1. */
@@ -28,12 +29,7 @@ static int fielderror (lua_State *L, const char *msg) {
 
 /* The C name of an integer field, for messages. */
 static const char *intname (const wshm_fieldref *f) {
-  static const char *const names[2][4] = {
-    {"uint8_t", "uint16_t", "uint32_t", "uint64_t"},
-    {"int8_t", "int16_t", "int32_t", "int64_t"}
-  };
-  int i = f->size == 1 ? 0 : f->size == 2 ? 1 : f->size == 4 ? 2 : 3;
-  return names[f->issigned != 0][i];
+  return wshm_intname(f->size, f->issigned);
 }
 
 void wshm_atomicfield (lua_State *L, int vidx, int kidx, wshm_fieldref *f,
@@ -50,8 +46,9 @@ void wshm_atomicfield (lua_State *L, int vidx, int kidx, wshm_fieldref *f,
                  "multiple of %d)", (int)f->size, (int)f->size));
   if (write && !f->writable)
     luaL_error(L, "attempt to write field '%s' of %s through a read-only view",
-               lua_tostring(L, kidx),
-               wshm_layoutlabel(L, wshm_toview(L, vidx)->lay));
+               lua_tostring(L, kidx), wshm_view_label(L, wshm_toview(L, vidx)));
+  if (f->r->base == NULL)  /* the key, made a string, ran a finalizer */
+    wshm_closederror(L);
 }
 
 /*
@@ -129,6 +126,8 @@ static wshm_fieldref resolve (lua_State *L, lastfield *c, int write) {
       c->key = lua_topointer(L, 2);
       c->view = v;
     }
+    if (f.r->base == NULL)  /* the allocations ran a finalizer that closed it */
+      wshm_closederror(L);
   }
   return f;
 }
@@ -138,7 +137,7 @@ static inline wshm_fieldref checkfield (lua_State *L, int write) {
   lastfield *c = (lastfield *)lua_touserdata(L, CACHE);
   const wshm_view *v = (const wshm_view *)lua_touserdata(L, 1);
   if (v == c->view && v != NULL && lua_topointer(L, 2) == c->key
-      && (c->ref.writable || !write) && v->r->base != NULL)
+      && (c->ref.writable || !write) && wshm_view_isopen(v))
     return c->ref;
   return resolve(L, c, write);  /* raises if the link is closed */
 }
@@ -165,9 +164,13 @@ static uint64_t slowvalue (lua_State *L, int idx, const wshm_fieldref *f,
     }
   }
   if (n == 64) return (uint64_t)i;
-  lo = f->issigned || wrap ? -((lua_Integer)1 << (n - 1)) : 0;
-  hi = f->issigned && !wrap ? ((lua_Integer)1 << (n - 1)) - 1
-                            : ((lua_Integer)1 << n) - 1;
+  {  /* wrap takes the signed and the unsigned ranges */
+    lua_Integer slo, shi, ulo, uhi;
+    wshm_intrange(f->size, 1, &slo, &shi);
+    wshm_intrange(f->size, 0, &ulo, &uhi);
+    lo = f->issigned || wrap ? slo : ulo;
+    hi = f->issigned && !wrap ? shi : uhi;
+  }
   if (i < lo || i > hi)
     fielderror(L, lua_pushfstring(L, "%I is out of range for %s (%I..%I)",
                                   i, intname(f), lo, hi));
@@ -218,9 +221,8 @@ uint64_t wshm_aadd (const wshm_fieldref *f, uint64_t d) {
   }
 }
 
-/* Compare-and-swap; *old receives the value found. */
-static int acas (const wshm_fieldref *f, uint64_t expect, uint64_t v,
-                 uint64_t *old) {
+int wshm_acas (const wshm_fieldref *f, uint64_t expect, uint64_t v,
+               uint64_t *old) {
   int ok;
   switch (f->size) {
     case 1: {
@@ -280,7 +282,7 @@ static int l_atomic_cas (lua_State *L) {
   luaL_checkany(L, 4);
   expect = checkvalue(L, 3, &f, 0);
   v = checkvalue(L, 4, &f, 0);
-  ok = acas(&f, expect, v, &old);
+  ok = wshm_acas(&f, expect, v, &old);
   lua_pushboolean(L, ok);
   wshm_apush(L, &f, old);
   return 2;
@@ -297,5 +299,4 @@ static const luaL_Reg funcs[] = {
 void wshm_open_atomic (lua_State *L) {
   pushcache(L);
   luaL_setfuncs(L, funcs, 2);
-  wshm_open_consistent(L);
 }

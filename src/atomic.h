@@ -1,18 +1,19 @@
 /*
-** atomic.h -- what atomic.c shares with consistent.c: integer fields fit
-** for atomic operations and sequentially consistent access to them.
+** atomic.h -- integer fields fit for atomic operations and sequentially
+** consistent access to them (atomic.c); consistent.c builds on these.
 */
 #ifndef WINSHM_ATOMIC_H
 #define WINSHM_ATOMIC_H
 
-#include "winshm.h"
+#include "lua.h"
+#include "view.h"
 
 /*
 ** The field named at kidx of the view at vidx, an aligned integer of 1,
 ** 2, 4 or 8 bytes (writable when 'write'); raises naming the field and
-** the layout otherwise.
+** the layout otherwise, and if the link is closed by the time it returns.
 */
-WSHM_HIDDEN void wshm_atomicfield (lua_State *L, int vidx, int kidx,
+void wshm_atomicfield (lua_State *L, int vidx, int kidx,
                                    wshm_fieldref *f, int write);
 
 /* Sequentially consistent load and store of field f (inline: the spin
@@ -36,17 +37,20 @@ static inline void wshm_astore (const wshm_fieldref *f, uint64_t v) {
 }
 
 /* Sequentially consistent fetch-and-add of field f. */
-WSHM_HIDDEN uint64_t wshm_aadd (const wshm_fieldref *f, uint64_t d);
+uint64_t wshm_aadd (const wshm_fieldref *f, uint64_t d);
 
 /* The bits of f's value, truncated to its width (for comparing). */
-WSHM_HIDDEN uint64_t wshm_abits (const wshm_fieldref *f, uint64_t v);
+uint64_t wshm_abits (const wshm_fieldref *f, uint64_t v);
 
 /* Push the bits of field f as a Lua integer, as a plain read gives it. */
-WSHM_HIDDEN void wshm_apush (lua_State *L, const wshm_fieldref *f,
-                             uint64_t bits);
+void wshm_apush (lua_State *L, const wshm_fieldref *f, uint64_t bits);
 
-/* Add read_consistent and write_consistent to the module table at the
-** top (consistent.c; called by wshm_open_atomic). */
-WSHM_HIDDEN void wshm_open_consistent (lua_State *L);
+/* Compare-and-swap of field f: store v if it holds expect; *old receives
+** the value found.  1 when stored. */
+int wshm_acas (const wshm_fieldref *f, uint64_t expect, uint64_t v,
+               uint64_t *old);
+
+/* shm.atomic_load, atomic_store, atomic_add, atomic_cas. */
+void wshm_open_atomic (lua_State *L);
 
 #endif

@@ -1,8 +1,9 @@
 /*
 ** backend.h -- the one narrow interface between winshm and the operating
-** system.  Two implementations: os_posix.c (shm_open/mmap) and
-** os_win32.c (CreateFileMappingW/MapViewOfFile); the Makefile picks one.
-** Nothing here knows about Lua.
+** system.  Two implementations: os_posix.c and sync_posix.c (objects in
+** /dev/shm, open/mmap/flock, robust pthread objects) and os_win32.c and
+** sync_win32.c (CreateFileMappingW/MapViewOfFile, CreateMutexW,
+** CreateEventW); the Makefile picks one.  Nothing here knows about Lua.
 */
 #ifndef WINSHM_BACKEND_H
 #define WINSHM_BACKEND_H
@@ -10,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Error kinds (API.md section 2). */
+/* Error kinds (docs/reference.md, "Errors"). */
 #define WSHM_EOPEN      "OpenMapping"
 #define WSHM_ECREATE    "CreateMapping"
 #define WSHM_EMAP       "MapView"
@@ -76,12 +77,17 @@ void wshm_os_close (wshm_region *r);
 /* Remove the name now (POSIX: shm_unlink).  1 on success, else 0 and e. */
 int wshm_os_remove (const char *name, size_t len, wshm_err *e);
 
+/* Bytes of a leading Windows namespace prefix of name ("Local\\" or
+** "Global\\", any case), or 0 (nsname.c: the one place that knows them). */
+size_t wshm_nsprefix (const char *name, size_t len);
+
+/* The name the system knows the object 'name' by: POSIX drops a namespace
+** prefix, Windows keeps the name as given.  *len is updated to match. */
+const char *wshm_os_objname (const char *name, size_t *len);
+
 /* Platform part of name checking: fills e (InvalidName) and returns 0
 ** when the platform cannot take the name. */
 int wshm_os_checkname (const char *name, size_t len, wshm_err *e);
-
-/* Page size of the system, for rounding and reporting. */
-size_t wshm_os_pagesize (void);
 
 /* Fill 'e' with an error of 'kind' for the system error 'sys'. */
 void wshm_os_seterr (wshm_err *e, const char *kind, long sys,
@@ -165,5 +171,8 @@ void wshm_os_event_close (wshm_sync *s);
 /* Give the processor to another thread for a moment (a reader waiting
 ** out a writer). */
 void wshm_os_yield (void);
+
+/* A monotonic clock, in milliseconds from an arbitrary start. */
+uint64_t wshm_os_msec (void);
 
 #endif

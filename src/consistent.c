@@ -1,6 +1,6 @@
 /*
 ** consistent.c -- shm.read_consistent / shm.write_consistent: whole-view
-** snapshots guarded by version counters in the view (API.md 4).
+** snapshots guarded by version counters in the view.
 **
 ** Schemes (the counters are integer fields of the view):
 **   { begin = b, ["end"] = e }  the writer bumps b, writes, sets e = b;
@@ -21,18 +21,26 @@
 ** fences separate them from the data, as C11 requires for the copy not
 ** to move across them.
 **
-** write_consistent with a table checks and encodes it before the write
-** opens; the write itself only stores the bytes that change, so readers
-** meet an open write rarely and briefly.  With a function, the write is
-** open while the function runs.
+** A read copies the bytes (no Lua code runs from the first counter read
+** to the last) and decodes the copy once it is known to be whole.  A
+** write with a table encodes it into a plan before the write opens, so
+** the write itself is a few memcpy calls.  Writers of one counter
+** serialise: a writer opens the write only by a compare-and-swap from the
+** idle state (seq and check: even; begin/end: begin == end), waiting at
+** most the scheme's timeout for another writer to finish.
 */
 #include <string.h>
 
+#include "lauxlib.h"
 #include "winshm.h"
 #include "atomic.h"
-#include "layout.h"
+#include "codec.h"
+#include "link.h"
+#include "support.h"
+#include "view.h"
 
 #define DEFAULT_TRIES   100
+#define DEFAULT_WAIT    2000    /* ms a writer waits for another writer */
 #define SPINS           4096    /* counter reads while a write is running */
 
 enum { S_BEGINEND, S_SEQ, S_CHECK };
@@ -40,18 +48,31 @@ enum { S_BEGINEND, S_SEQ, S_CHECK };
 typedef struct scheme {
   int kind;
   wshm_fieldref a;      /* begin, seq or check */
-  wshm_fieldref b;      /* end */
-  int aidx, bidx;       /* stack slots of their names */
+  wshm_fieldref b;      /* end (the same field as a otherwise) */
+  long wait;            /* ms a writer waits for the write to be free */
+  int aidx;             /* stack slot of a's name */
 } scheme;
 
-static const char *const schemekeys[] = {"begin", "end", "seq", "check", NULL};
+static const char *const schemekeys[] = {"begin", "end", "seq", "check",
+                                         "timeout", NULL};
 
 #define SCHEMEMSG  "scheme must be { begin = f1, [\"end\"] = f2 }, " \
                    "{ seq = f } or { check = f }"
 
+/* scheme.timeout at idx of the stack: ms, or the default. */
+static long checkwait (lua_State *L, int idx) {
+  lua_Integer ms;
+  if (lua_isnil(L, idx)) return DEFAULT_WAIT;
+  if (!lua_isinteger(L, idx) || (ms = lua_tointeger(L, idx)) < 0
+      || ms > 0x7FFFFFFF)
+    luaL_argerror(L, 2, "scheme.timeout must be an integer number of "
+                  "milliseconds from 0 to 2^31-1");
+  return (long)lua_tointeger(L, idx);
+}
+
 /*
 ** The scheme table at 2 for the view at 1 into s; its field names are
-** left on the stack (s->aidx, s->bidx).  Raises on a bad scheme.
+** left on the stack.  Raises on a bad scheme.
 */
 static void checkscheme (lua_State *L, scheme *s, int write) {
   static const char *const keys[] = {"begin", "end", "seq", "check"};
@@ -65,22 +86,24 @@ static void checkscheme (lua_State *L, scheme *s, int write) {
       luaL_argerror(L, 2, lua_pushfstring(L, "scheme.%s must be a field name"
                                           " (a string)", keys[i]));
   }
+  lua_getfield(L, 2, "timeout");
+  s->wait = checkwait(L, -1);
   if (has[0] && has[1] && !has[2] && !has[3]) {
-    s->kind = S_BEGINEND; s->aidx = base; s->bidx = base + 1;
+    s->kind = S_BEGINEND; s->aidx = base;
     if (strcmp(lua_tostring(L, base), lua_tostring(L, base + 1)) == 0)
       luaL_argerror(L, 2, "scheme.begin and scheme.end must be two fields");
   }
   else if (has[2] && !has[0] && !has[1] && !has[3]) {
-    s->kind = S_SEQ; s->aidx = s->bidx = base + 2;
+    s->kind = S_SEQ; s->aidx = base + 2;
   }
   else if (has[3] && !has[0] && !has[1] && !has[2]) {
-    s->kind = S_CHECK; s->aidx = s->bidx = base + 3;
+    s->kind = S_CHECK; s->aidx = base + 3;
   }
   else
     luaL_argerror(L, 2, SCHEMEMSG);
   wshm_atomicfield(L, 1, s->aidx, &s->a, write);
   if (s->kind == S_BEGINEND)
-    wshm_atomicfield(L, 1, s->bidx, &s->b, write);
+    wshm_atomicfield(L, 1, base + 1, &s->b, write);
   else
     s->b = s->a;
 }
@@ -113,107 +136,149 @@ static int startcopy (const scheme *s, uint64_t *v) {
   return 0;
 }
 
-/* The counter that tells, after the copy, whether a write came between. */
-static uint64_t endcopy (const scheme *s) {
-  __atomic_thread_fence(__ATOMIC_SEQ_CST);  /* the copy stays before */
-  return wshm_aload(&s->a);  /* begin, seq or check */
+/*
+** Copy the view's n bytes at data into copy under the scheme, at most
+** 'tries' times; 1 and the version in *v when a copy is whole.  Pure C:
+** the caller made every allocation and checked the link open before.
+*/
+static int snapshot (const scheme *s, const unsigned char *data, size_t n,
+                     unsigned char *copy, lua_Integer tries, uint64_t *v) {
+  lua_Integer i;
+  for (i = 0; i < tries; i++) {
+    uint64_t v2;
+    if (!startcopy(s, v)) continue;
+    memcpy(copy, data, n);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);  /* the copy stays before */
+    v2 = wshm_aload(&s->a);  /* begin, seq or check */
+    if (wshm_abits(&s->a, *v) == wshm_abits(&s->a, v2)
+        && (s->kind != S_CHECK || memcmp(copy, data, n) == 0))
+      return 1;
+  }
+  return 0;
 }
 
+/* The arguments of a snapshot: the view at 1, the scheme at 2, tries at
+** 3; returns tries, with the scheme in s. */
+static lua_Integer checkread (lua_State *L, scheme *s) {
+  lua_Integer tries = luaL_optinteger(L, 3, DEFAULT_TRIES);
+  luaL_argcheck(L, tries >= 1, 3, "tries must be at least 1");
+  checkscheme(L, s, 0);
+  return tries;
+}
+
+/* shm.read_consistent(view, scheme [, tries [, into]]) */
 static int l_read_consistent (lua_State *L) {
   scheme s;
-  lua_Integer tries, i;
-  int top;
-  const wshm_view *v;
-  unsigned char *before = NULL;  /* check: the bytes as the copy began */
-  tries = luaL_optinteger(L, 3, DEFAULT_TRIES);
-  luaL_argcheck(L, tries >= 1, 3, "tries must be at least 1");
-  lua_settop(L, 3);
-  checkscheme(L, &s, 0);
-  v = wshm_toview(L, 1);
-  if (s.kind == S_CHECK)
-    before = (unsigned char *)lua_newuserdatauv(L, v->lay->size, 0);
-  top = lua_gettop(L);
-  for (i = 0; i < tries; i++) {
-    uint64_t v1, v2;
-    int status, same;
-    if (!startcopy(&s, &v1)) continue;
-    if (before != NULL) memcpy(before, v->data, v->lay->size);
-    lua_pushcfunction(L, wshm_read);
-    lua_pushvalue(L, 1);
-    status = lua_pcall(L, 1, 1, 0);
-    if (v->r->base == NULL)  /* a finalizer closed the link meanwhile */
-      return wshm_closederror(L);
-    v2 = endcopy(&s);
-    same = wshm_abits(&s.a, v1) == wshm_abits(&s.a, v2);
-    if (same && before != NULL)
-      same = memcmp(before, v->data, v->lay->size) == 0;
-    if (same) {
-      if (status != LUA_OK)
-        return lua_error(L);  /* not torn: a real error */
-      wshm_apush(L, &s.b, v1);
-      return 2;
-    }
-    lua_settop(L, top);
+  lua_Integer tries;
+  const wshm_view *v = wshm_checkview(L, 1);
+  wshm_span sp;
+  unsigned char *copy;
+  uint64_t version;
+  int into, lidx, cidx;
+  if (!lua_isnoneornil(L, 4)) luaL_checktype(L, 4, LUA_TTABLE);
+  into = lua_isnoneornil(L, 4) ? 0 : 4;
+  lua_settop(L, 4);
+  tries = checkread(L, &s);
+  wshm_view_span(L, 1, &sp);
+  lidx = lua_gettop(L);
+  copy = (unsigned char *)wshm_scratch(L, sp.size);
+  cidx = lua_gettop(L);
+  if (!wshm_view_isopen(v))  /* Lua code ran meanwhile and closed it */
+    return wshm_closederror(L);
+  if (!snapshot(&s, v->data, sp.size, copy, tries, &version)) {
+    luaL_pushfail(L);
+    lua_pushliteral(L, "torn");
+    return 2;
   }
-  luaL_pushfail(L);
-  lua_pushliteral(L, "torn");
+  wshm_decode(L, lidx, &sp, copy, into);
+  wshm_unscratch(L, cidx);
+  wshm_apush(L, &s.b, version);
   return 2;
+}
+
+/*
+** shm._snapshot(view [, scheme [, tries]]) -> bytes | nil, "torn": the
+** view's bytes as a string, copied under the scheme when one is given
+** (recordings store these).
+*/
+static int l_snapshot (lua_State *L) {
+  scheme s;
+  lua_Integer tries;
+  const wshm_view *v = wshm_checkview(L, 1);
+  size_t size = wshm_view_size(v);
+  unsigned char *copy;
+  uint64_t version;
+  int cidx;
+  if (lua_isnoneornil(L, 2)) {  /* lua_pushlstring copies before collecting */
+    lua_pushlstring(L, (const char *)v->data, size);
+    return 1;
+  }
+  lua_settop(L, 3);
+  tries = checkread(L, &s);
+  copy = (unsigned char *)wshm_scratch(L, size);
+  cidx = lua_gettop(L);
+  if (!wshm_view_isopen(v))
+    return wshm_closederror(L);
+  if (!snapshot(&s, v->data, size, copy, tries, &version)) {
+    luaL_pushfail(L);
+    lua_pushliteral(L, "torn");
+    return 2;
+  }
+  lua_pushlstring(L, (const char *)copy, size);
+  wshm_unscratch(L, cidx);
+  return 1;
 }
 
 /* ------------------------------------------------------------- writing */
 
-/* Raise if the table at 3 sets the counter named at nidx (a dotted
-** path): the counters are write_consistent's to keep. */
-static void nocounter (lua_State *L, int nidx) {
-  const char *path = lua_tostring(L, nidx), *p = path;
-  lua_pushvalue(L, 3);
-  for (;;) {
-    const char *dot = strchr(p, '.');
-    size_t len = dot != NULL ? (size_t)(dot - p) : strlen(p);
-    if (!lua_istable(L, -1)) break;
-    lua_pushlstring(L, p, len);
-    lua_gettable(L, -2);
-    lua_remove(L, -2);
-    if (dot == NULL) {
-      if (!lua_isnil(L, -1))
-        luaL_error(L, "the table sets the counter field '%s', which "
-                   "write_consistent keeps", path);
-      break;
-    }
-    p = dot + 1;
-  }
+/* The registry key of the table of the counters this state is writing
+** under (their addresses), so that a nested write of one counter raises
+** instead of waiting for itself. */
+static const char OPENWRITES = 'w';
+
+/* Mark the write of s's counter open in this state (or raise: nested). */
+static void enterwrite (lua_State *L, const scheme *s) {
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &OPENWRITES);
+  if (lua_rawgetp(L, -1, s->a.addr) != LUA_TNIL)
+    luaL_error(L, "write_consistent: a write under counter '%s' is already "
+               "open in this state (nested write_consistent)",
+               lua_tostring(L, s->aidx));
+  lua_pop(L, 1);
+  lua_pushboolean(L, 1);
+  lua_rawsetp(L, -2, s->a.addr);
+  lua_pop(L, 1);
+}
+
+static void leavewrite (lua_State *L, const scheme *s) {
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &OPENWRITES);
+  lua_pushnil(L);
+  lua_rawsetp(L, -2, s->a.addr);
   lua_pop(L, 1);
 }
 
 /*
-** For the table form: check and encode t (at 3) into a private copy of
-** the view's bytes.  Leaves the copy ('scratch') and the bytes before
-** ('pre') on the stack.  Raises, writing nothing, when t is not fit for
-** the view, or when reading t (its metamethods) closed the link.
+** Open a write: take the counters from idle to "writing" by compare-and-
+** swap, waiting at most s->wait ms for another writer.  Returns 1 and the
+** value the write will end with in *done, or 0 (timed out).  Pure C.
 */
-static void encode (lua_State *L, const wshm_view *v, unsigned char **scratch,
-                    unsigned char **pre) {
-  size_t size = v->lay->size;
-  *pre = (unsigned char *)lua_newuserdatauv(L, size, 0);
-  *scratch = (unsigned char *)lua_newuserdatauv(L, size, 0);
-  memcpy(*pre, v->data, size);
-  memcpy(*scratch, *pre, size);
-  wshm_encodeview(L, 1, 3, *scratch);
-  if (v->r->base == NULL) wshm_closederror(L);
-}
-
-/* Open a write: set the counters as a running write shows; returns the
-** value the write will end with. */
-static uint64_t openwrite (const scheme *s) {
-  uint64_t v = wshm_aload(&s->a), done;
-  switch (s->kind) {
-    case S_SEQ: v += (v & 1) ? 2 : 1; done = v + 1; break;  /* odd, even */
-    case S_BEGINEND: v += 1; done = v; break;
-    default: v += 1; done = v + 1; break;
+static int openwrite (const scheme *s, uint64_t *done) {
+  uint64_t start = wshm_os_msec();
+  unsigned spins = 0;
+  for (;;) {
+    uint64_t v = wshm_aload(&s->a), old;
+    int idle = s->kind == S_BEGINEND
+      ? wshm_abits(&s->a, v) == wshm_abits(&s->a, wshm_aload(&s->b))
+      : (v & 1) == 0;
+    if (idle && wshm_acas(&s->a, v, v + 1, &old)) {
+      *done = s->kind == S_BEGINEND ? v + 1 : v + 2;
+      __atomic_thread_fence(__ATOMIC_SEQ_CST);  /* before any data store */
+      return 1;
+    }
+    if (++spins % 64 == 0) {
+      if (wshm_os_msec() - start >= (uint64_t)s->wait) return 0;
+      wshm_os_yield();
+    }
   }
-  wshm_astore(&s->a, v);
-  __atomic_thread_fence(__ATOMIC_SEQ_CST);  /* before any data store */
-  return done;
 }
 
 static void closewrite (const scheme *s, uint64_t done) {
@@ -221,48 +286,95 @@ static void closewrite (const scheme *s, uint64_t done) {
   wshm_astore(s->kind == S_BEGINEND ? &s->b : &s->a, done);
 }
 
-static int l_write_consistent (lua_State *L) {
-  scheme s;
-  wshm_view *v;
+/* Raise: another writer kept the write for longer than s->wait. */
+static int busy (lua_State *L, const scheme *s) {
+  leavewrite(L, s);
+  return luaL_error(L, "write_consistent: timed out after %d ms waiting for "
+                    "another writer of counter '%s' (if no writer runs, one "
+                    "died during a write and left the counter %s)",
+                    (int)s->wait, lua_tostring(L, s->aidx),
+                    s->kind == S_BEGINEND ? "begin ahead of end" : "odd");
+}
+
+/* Raise if the plan at pidx writes the counter f (named at nidx). */
+static void nocounter (lua_State *L, int pidx, const wshm_fieldref *f,
+                       int nidx) {
+  if (wshm_plan_touches(L, pidx, f->offset, f->size))
+    luaL_error(L, "the table sets the counter field '%s', which "
+               "write_consistent keeps", lua_tostring(L, nidx));
+}
+
+/* write_consistent with a table at 3: encoded first, then written. */
+static int writetable (lua_State *L, const wshm_view *v, const scheme *s) {
+  wshm_span sp;
   uint64_t done;
-  int status = LUA_OK;
-  lua_settop(L, 3);
-  checkscheme(L, &s, 1);
-  v = wshm_toview(L, 1);
-  if (lua_type(L, 3) != LUA_TFUNCTION) {
-    unsigned char *scratch, *pre;
-    size_t i;
-    luaL_argexpected(L, lua_istable(L, 3), 3, "table or function");
-    nocounter(L, s.aidx);
-    nocounter(L, s.bidx);
-    encode(L, v, &scratch, &pre);
-    done = openwrite(&s);  /* the write is the bytes that changed */
-    for (i = 0; i < v->lay->size; i++)
-      if (scratch[i] != pre[i]) v->data[i] = scratch[i];
+  int pidx;
+  wshm_view_span(L, 1, &sp);
+  wshm_plan_new(L);
+  pidx = lua_gettop(L);
+  wshm_encode(L, pidx - 1, &sp, 3, pidx);
+  nocounter(L, pidx, &s->a, s->aidx);
+  nocounter(L, pidx, &s->b, s->kind == S_BEGINEND ? s->aidx + 1 : s->aidx);
+  enterwrite(L, s);
+  if (!wshm_view_isopen(v)) {  /* Lua code ran meanwhile and closed it */
+    leavewrite(L, s);
+    return wshm_closederror(L);
   }
-  else {
-    done = openwrite(&s);
-    lua_pushvalue(L, 3);
-    lua_pushvalue(L, 1);
-    status = lua_pcall(L, 1, 0, 0);
-    if (v->r->base == NULL) {  /* fn closed the link */
-      if (status != LUA_OK) return lua_error(L);
-      return wshm_closederror(L);
-    }
+  if (!openwrite(s, &done))
+    return busy(L, s);
+  wshm_plan_apply(L, pidx, v->data);
+  closewrite(s, done);
+  leavewrite(L, s);
+  wshm_apush(L, &s->a, done);
+  return 1;
+}
+
+/* write_consistent with a function at 3: the write is open while it runs. */
+static int writefunction (lua_State *L, const wshm_view *v, const scheme *s) {
+  uint64_t done;
+  int status;
+  enterwrite(L, s);
+  if (!wshm_view_isopen(v)) {
+    leavewrite(L, s);
+    return wshm_closederror(L);
   }
-  closewrite(&s, done);  /* even after an error: readers must not wait */
+  if (!openwrite(s, &done))
+    return busy(L, s);
+  lua_pushvalue(L, 3);
+  lua_pushvalue(L, 1);
+  status = lua_pcall(L, 1, 0, 0);
+  leavewrite(L, s);
+  if (!wshm_view_isopen(v)) {  /* fn closed the link: the write stays open */
+    if (status != LUA_OK) return lua_error(L);
+    return wshm_closederror(L);
+  }
+  closewrite(s, done);  /* even after an error: readers must not wait */
   if (status != LUA_OK)
     return lua_error(L);
-  wshm_apush(L, &s.a, done);
+  wshm_apush(L, &s->a, done);
   return 1;
+}
+
+static int l_write_consistent (lua_State *L) {
+  scheme s;
+  const wshm_view *v = wshm_checkview(L, 1);
+  lua_settop(L, 3);
+  checkscheme(L, &s, 1);
+  if (lua_type(L, 3) == LUA_TFUNCTION)
+    return writefunction(L, v, &s);
+  luaL_argexpected(L, lua_istable(L, 3), 3, "table or function");
+  return writetable(L, v, &s);
 }
 
 static const luaL_Reg funcs[] = {
   {"read_consistent", l_read_consistent},
   {"write_consistent", l_write_consistent},
+  {"_snapshot", l_snapshot},
   {NULL, NULL}
 };
 
 void wshm_open_consistent (lua_State *L) {
+  lua_newtable(L);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &OPENWRITES);
   luaL_setfuncs(L, funcs, 0);
 }

@@ -18,12 +18,13 @@ static int loadembedded (lua_State *L) {
   return 1;
 }
 
-/* package.preload[name] for each embedded module not preloaded already. */
+/* package.preload[name] for each embedded module not preloaded already.
+** Leaves the stack as it found it, with or without a package library. */
 void wshm_open_embedded (lua_State *L) {
-  int i;
+  int i, top = lua_gettop(L);
   if (lua_getglobal(L, "package") != LUA_TTABLE
       || lua_getfield(L, -1, "preload") != LUA_TTABLE) {
-    lua_pop(L, 2);
+    lua_settop(L, top);
     return;  /* no package library: nothing to hook into */
   }
   for (i = 0; wshm_embedded_modules[i].name != NULL; i++) {
@@ -35,5 +36,5 @@ void wshm_open_embedded (lua_State *L) {
     }
     lua_pop(L, 1);
   }
-  lua_pop(L, 2);
+  lua_settop(L, top);
 }

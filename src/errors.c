@@ -8,7 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "winshm.h"
+#include "errors.h"
+#include "support.h"
 
 void wshm_seterr (wshm_err *e, const char *kind, const char *code,
                   const char *fmt, ...) {

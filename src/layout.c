@@ -1,11 +1,13 @@
 /*
 ** layout.c -- shm.struct / shm.union: a layout declared in Lua compiled
 ** once into a C descriptor (layout.h), with the C compiler's rules; and
-** the introspection functions sizeof, alignof, offsetof, fields.
+** the introspection functions alignof, offsetof, fields and tostring.
 */
 #include <string.h>
 
 #include "layout.h"
+#include "lauxlib.h"
+#include "support.h"
 
 /* ------------------------------------------------------ scalar types */
 
@@ -81,7 +83,7 @@ const wshm_layout *wshm_tolayout (lua_State *L, int idx) {
   return (const wshm_layout *)luaL_testudata(L, idx, WSHM_LAYOUT);
 }
 
-static const wshm_layout *checklayout (lua_State *L, int idx) {
+const wshm_layout *wshm_checklayout (lua_State *L, int idx) {
   return (const wshm_layout *)luaL_checkudata(L, idx, WSHM_LAYOUT);
 }
 
@@ -194,6 +196,11 @@ static void gettype (compiler *c, int i, wshm_field *f) {
   const wshm_layout *sub = wshm_tolayout(L, -1);
   tinfo t;
   if (sub != NULL) {
+    if (sub->depth >= WSHM_MAXDEPTH)
+      fielderror(c, i, lua_pushfstring(L, "layouts nest at most %d deep",
+                                       WSHM_MAXDEPTH), "");
+    if (sub->depth >= c->lay->depth)
+      c->lay->depth = sub->depth + 1;
     f->kind = WK_STRUCT;
     f->lay = sub;
     f->esize = sub->size;
@@ -242,20 +249,14 @@ static void measure (compiler *c, int i, wshm_field *f) {
   }
   f->size = (size_t)sz;
   f->code = codeof(f->kind, f->esize);
-  f->lo = LUA_MININTEGER;
-  f->hi = LUA_MAXINTEGER;
-  if ((f->kind == WK_INT || f->kind == WK_UINT) && f->esize < 8) {
-    int bits = (int)f->esize * 8;
-    f->lo = f->kind == WK_INT ? -((lua_Integer)1 << (bits - 1)) : 0;
-    f->hi = f->kind == WK_INT ? ((lua_Integer)1 << (bits - 1)) - 1
-                              : ((lua_Integer)1 << bits) - 1;
+  wshm_intrange(f->esize, f->kind == WK_INT, &f->lo, &f->hi);
+  if (f->kind != WK_INT && f->kind != WK_UINT) {
+    f->lo = LUA_MININTEGER;
+    f->hi = LUA_MAXINTEGER;
   }
   f->nlevels = f->ndims;
   if (wshm_istext(f->kind) && f->ndims > 0)
     f->nlevels--;  /* the last dimension is the string's length */
-  f->nitems = 1;
-  for (k = 0; k < f->nlevels; k++)
-    f->nitems *= f->dims[k];
 }
 
 static const char *const fieldkeys[] = {"offset", NULL};
@@ -265,15 +266,19 @@ static const char *const fieldkeys[] = {"offset", NULL};
 static void getfield (compiler *c, int i, wshm_field *f, lua_Integer *off) {
   lua_State *L = c->L;
   int e = lua_gettop(L);
+  size_t len;
   f->index = i;
   if (!lua_istable(L, e))
     fielderror(c, i, "entry must be a table { name, type [, count] }", "");
   if (lua_rawgeti(L, e, 1) != LUA_TSTRING)
     fielderror(c, i, "name must be a string, got ", luaL_typename(L, -1));
-  f->name = lua_tostring(L, -1);
+  f->name = lua_tolstring(L, -1, &len);
   f->key = lua_topointer(L, -1);
-  if (*f->name == '\0' || strchr(f->name, '.') != NULL)
-    fielderror(c, i, "a name must be non-empty and contain no '.'", "");
+  if (len == 0 || strlen(f->name) != len || strchr(f->name, '.') != NULL) {
+    f->name = NULL;  /* not for messages */
+    fielderror(c, i, "a name must be non-empty and contain no '.' and no "
+               "NUL byte", "");
+  }
   lua_pushvalue(L, -1);
   if (lua_rawget(L, c->fields) != LUA_TNIL)
     fielderror(c, i, "duplicate field name", "");
@@ -394,7 +399,7 @@ static int newlayout (lua_State *L, int isunion) {
   c.L = L;
   bytes = sizeof(wshm_layout)
           + (size_t)(n > 0 ? n - 1 : 0) * sizeof(wshm_field);
-  c.lay = (wshm_layout *)lua_newuserdatauv(L, bytes, 4);
+  c.lay = (wshm_layout *)lua_newuserdatauv(L, bytes, LUV_COUNT);
   memset(c.lay, 0, bytes);
   luaL_setmetatable(L, WSHM_LAYOUT);
   c.ud = lua_gettop(L);
@@ -409,6 +414,7 @@ static int newlayout (lua_State *L, int isunion) {
   if (n == 0)
     luaL_error(L, "%s has no fields", c.label);
   c.lay->align = 1;
+  c.lay->depth = 1;
   for (i = 1; i <= n; i++) {
     wshm_field *f = &c.lay->f[i - 1];
     lua_Integer off;
@@ -416,7 +422,7 @@ static int newlayout (lua_State *L, int isunion) {
     getfield(&c, i, f, &off);
     place(&c, i, f, off, &cur, &end);
     if (f->kind == WK_STRUCT || f->nlevels > 0)
-      f->slot = VUV_CACHE + c.lay->nslots++;
+      f->composite = ++c.lay->ncomposite;
   }
   c.lay->nfields = (int)n;
   c.lay->pack = (int)c.pack;
@@ -425,8 +431,6 @@ static int newlayout (lua_State *L, int isunion) {
     lua_pushvalue(L, c.nested);
     lua_setiuservalue(L, c.ud, LUV_NESTED);
   }
-  wshm_newviewmeta(L, c.ud);
-  lua_setiuservalue(L, c.ud, LUV_META);
   lua_settop(L, c.ud);
   return 1;
 }
@@ -441,55 +445,48 @@ static int l_union (lua_State *L) {
 
 /* ---------------------------------------------------- introspection */
 
-static int l_sizeof (lua_State *L) {
-  const wshm_layout *lay = wshm_tolayout(L, 1);
-  if (lay != NULL)
-    lua_pushinteger(L, (lua_Integer)lay->size);
-  else if (wshm_toview(L, 1) != NULL) {
-    const wshm_view *v = wshm_checkview(L, 1);
-    if (v->fld == NULL)
-      lua_pushinteger(L, (lua_Integer)v->lay->size);
-    else
-      lua_pushinteger(L, (lua_Integer)(v->n * v->fld->stride[v->level]));
-  }
-  else
-    luaL_typeerror(L, 1, "layout or view");
-  return 1;
-}
-
 static int l_alignof (lua_State *L) {
-  lua_pushinteger(L, (lua_Integer)checklayout(L, 1)->align);
+  lua_pushinteger(L, (lua_Integer)wshm_checklayout(L, 1)->align);
   return 1;
 }
 
 const wshm_field *wshm_lookup (const wshm_layout *lay, const char *s,
                                size_t len) {
   int i;
+  if (memchr(s, '\0', len) != NULL)  /* no field name holds one */
+    return NULL;
   for (i = 0; i < lay->nfields; i++)
     if (strncmp(lay->f[i].name, s, len) == 0 && lay->f[i].name[len] == '\0')
       return &lay->f[i];
   return NULL;
 }
 
-static int l_offsetof (lua_State *L) {
-  const wshm_layout *lay = checklayout(L, 1);
-  const char *path = luaL_checkstring(L, 2), *s = path;
-  size_t off = 0;
+const wshm_field *wshm_walkpath (lua_State *L, const wshm_layout *lay,
+                                 int pidx, size_t *offset) {
+  const wshm_layout *root = lay;
+  size_t plen;
+  const char *path = luaL_checklstring(L, pidx, &plen), *s = path;
+  const char *end = path + plen;
   for (;;) {
-    const char *dot = strchr(s, '.');
-    size_t len = dot != NULL ? (size_t)(dot - s) : strlen(s);
+    const char *dot = (const char *)memchr(s, '.', (size_t)(end - s));
+    size_t len = (size_t)((dot != NULL ? dot : end) - s);
     const wshm_field *f = wshm_lookup(lay, s, len);
     if (f == NULL)
-      return luaL_error(L, "no field '%s' in %s", path,
-                        wshm_layoutlabel(L, lay));
-    off += f->offset;
-    if (dot == NULL) break;
+      luaL_error(L, "no field '%s' in %s", path, wshm_layoutlabel(L, root));
+    *offset += f->offset;
+    if (dot == NULL)
+      return f;
     if (f->kind != WK_STRUCT || f->ndims > 0)
-      return luaL_error(L, "field '%s' of %s is not a struct: cannot resolve "
-                        "'%s'", f->name, wshm_layoutlabel(L, lay), path);
+      luaL_error(L, "field '%s' of %s is not a struct: cannot resolve '%s'",
+                 f->name, wshm_layoutlabel(L, lay), path);
     lay = f->lay;
     s = dot + 1;
   }
+}
+
+static int l_offsetof (lua_State *L) {
+  size_t off = 0;
+  wshm_walkpath(L, wshm_checklayout(L, 1), 2, &off);
   lua_pushinteger(L, (lua_Integer)off);
   return 1;
 }
@@ -503,7 +500,7 @@ static int l_offsetof (lua_State *L) {
 ** layout (the nested layout, struct fields only).
 */
 static int l_fields (lua_State *L) {
-  const wshm_layout *lay = checklayout(L, 1);
+  const wshm_layout *lay = wshm_checklayout(L, 1);
   int i, k;
   lua_createtable(L, lay->nfields, 0);
   for (i = 0; i < lay->nfields; i++) {
@@ -540,8 +537,16 @@ static int l_fields (lua_State *L) {
   return 1;
 }
 
+/* Longest declaration text tostring makes: anonymous layouts are written
+** inline wherever they are used, so one used in many places repeats. */
+#define MAXTEXT  ((size_t)64 << 20)
+
 static void addindent (luaL_Buffer *b, int depth) {
   int i;
+  if (luaL_bufflen(b) > MAXTEXT)
+    luaL_error(b->L, "the declaration text of this layout is longer than "
+               "%d MB (anonymous nested layouts are repeated inline: name "
+               "them)", (int)(MAXTEXT >> 20));
   for (i = 0; i < depth; i++) luaL_addstring(b, "  ");
 }
 
@@ -587,7 +592,7 @@ static void addbody (luaL_Buffer *b, const wshm_layout *lay, int depth) {
 
 /* tostring: the C declaration, each field's offset in a comment. */
 static int layout_tostring (lua_State *L) {
-  const wshm_layout *lay = checklayout(L, 1);
+  const wshm_layout *lay = wshm_checklayout(L, 1);
   luaL_Buffer b;
   luaL_buffinit(L, &b);
   luaL_addstring(&b, lay->isunion ? "union " : "struct ");
@@ -609,7 +614,6 @@ static const luaL_Reg layout_meta[] = {
 static const luaL_Reg funcs[] = {
   {"struct", l_struct},
   {"union", l_union},
-  {"sizeof", l_sizeof},
   {"alignof", l_alignof},
   {"offsetof", l_offsetof},
   {"fields", l_fields},

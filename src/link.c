@@ -4,9 +4,12 @@
 */
 #include <string.h>
 
-#include "winshm.h"
-
-#define DEFAULT_MODE  0600
+#include "lauxlib.h"
+#include "errors.h"
+#include "layout.h"
+#include "link.h"
+#include "names.h"
+#include "support.h"
 
 /* --------------------------------------------------------- accessors */
 
@@ -29,11 +32,12 @@ wshm_link *wshm_checklink (lua_State *L, int idx) {
 
 static const char *const optnames[] = {"size", "persist", "mode", "sddl", NULL};
 
-/* Read the opts table at idx into o, rejecting unknown keys. */
+/* Read the opts table at idx into o, rejecting unknown keys.  Leaves
+** opts.sddl on the stack: o->sddl points into it. */
 static void checkopts (lua_State *L, int idx, wshm_ropts *o) {
   o->size = 0;
   o->persist = 0;
-  o->mode = DEFAULT_MODE;
+  o->mode = WSHM_DEFAULT_MODE;
   o->sddl = NULL;
   if (lua_isnoneornil(L, idx)) return;
   luaL_checktype(L, idx, LUA_TTABLE);
@@ -48,18 +52,14 @@ static void checkopts (lua_State *L, int idx, wshm_ropts *o) {
   }
   lua_getfield(L, idx, "persist");
   o->persist = lua_toboolean(L, -1);
-  lua_getfield(L, idx, "mode");
+  lua_pop(L, 2);
+  o->mode = wshm_optmode(L, idx);
+  lua_getfield(L, idx, "sddl");  /* stays on the stack: its anchor */
   if (!lua_isnil(L, -1)) {
-    lua_Integer m;
-    if (!lua_isinteger(L, -1) || (m = lua_tointeger(L, -1)) < 0 || m > 0777)
-      luaL_argerror(L, idx, "opts.mode must be an integer from 0 to 0x1FF");
-    else
-      o->mode = (unsigned)m;
+    if (lua_type(L, -1) != LUA_TSTRING)
+      luaL_argerror(L, idx, "opts.sddl must be a string");
+    o->sddl = lua_tostring(L, -1);
   }
-  lua_getfield(L, idx, "sddl");
-  if (!lua_isnil(L, -1))
-    o->sddl = luaL_checkstring(L, -1);  /* stays anchored in opts */
-  lua_pop(L, 4);
 }
 
 /*
@@ -101,10 +101,10 @@ static int openlink (lua_State *L, enum wshm_how how) {
   wshm_os_init(&k->r);
   luaL_setmetatable(L, WSHM_LINK);
   lua_pushvalue(L, 1);
-  lua_setiuservalue(L, -2, 1);
+  lua_setiuservalue(L, -2, LINK_NAME);
   if (wshm_layoutsize(L, 2) >= 0) {
     lua_pushvalue(L, 2);
-    lua_setiuservalue(L, -2, 2);
+    lua_setiuservalue(L, -2, LINK_LAYOUT);
   }
   if (!wshm_os_open(&k->r, name, len, how, &o, &e))
     return wshm_pusherror(L, &e, 1);
@@ -163,7 +163,7 @@ static int link_closed (lua_State *L) {
 
 static int link_name (lua_State *L) {
   wshm_checklink(L, 1);
-  lua_getiuservalue(L, 1, 1);
+  lua_getiuservalue(L, 1, LINK_NAME);
   return 1;
 }
 
@@ -179,22 +179,33 @@ static int link_access (lua_State *L) {
   return 1;
 }
 
-/* Check that [off, off+n) lies in the region; raises naming the range. */
+/* Check that n bytes at off lie in the region; raises naming them. */
 static void checkrange (lua_State *L, wshm_link *k, lua_Integer off,
                         lua_Integer n) {
   if (off < 0 || n < 0 || (uint64_t)off > k->r.size
       || (uint64_t)n > k->r.size - (uint64_t)off)
-    luaL_error(L, "bytes %I..%I are outside the region (%I bytes)",
-               off, off + n, (lua_Integer)k->r.size);
+    luaL_error(L, "%I bytes at offset %I are outside the region (%I bytes)",
+               n, off, (lua_Integer)k->r.size);
+}
+
+/* The link k, checked open again once its arguments are read: reading
+** them (a number made a string) may run a finalizer that closes it. */
+static wshm_link *stillopen (lua_State *L, wshm_link *k) {
+  if (k->r.base == NULL)
+    wshm_closederror(L);
+  return k;
 }
 
 static int link_read_bytes (lua_State *L) {
   wshm_link *k = wshm_checklink(L, 1);
   lua_Integer off = luaL_optinteger(L, 2, 0);
-  lua_Integer n;
+  int whole = lua_isnoneornil(L, 3);
+  lua_Integer n = whole ? 0 : luaL_checkinteger(L, 3);
+  stillopen(L, k);
   if (off < 0 || (uint64_t)off > k->r.size)
     return luaL_argerror(L, 2, "offset outside the region");
-  n = luaL_optinteger(L, 3, (lua_Integer)(k->r.size - (uint64_t)off));
+  if (whole)
+    n = (lua_Integer)(k->r.size - (uint64_t)off);
   checkrange(L, k, off, n);
   lua_pushlstring(L, (const char *)k->r.base + off, (size_t)n);
   return 1;
@@ -205,8 +216,9 @@ static int link_write_bytes (lua_State *L) {
   lua_Integer off = luaL_checkinteger(L, 2);
   size_t n;
   const char *s = luaL_checklstring(L, 3, &n);
+  stillopen(L, k);
   if (!k->r.writable) {
-    lua_getiuservalue(L, 1, 1);
+    lua_getiuservalue(L, 1, LINK_NAME);
     return luaL_error(L, "attempt to write to read-only link '%s'",
                       lua_tostring(L, -1));
   }
@@ -217,7 +229,7 @@ static int link_write_bytes (lua_State *L) {
 
 static int link_tostring (lua_State *L) {
   wshm_link *k = (wshm_link *)luaL_checkudata(L, 1, WSHM_LINK);
-  lua_getiuservalue(L, 1, 1);
+  lua_getiuservalue(L, 1, LINK_NAME);
   if (k->r.base == NULL)
     lua_pushfstring(L, "winshm.link (closed) '%s'", lua_tostring(L, -1));
   else
@@ -227,10 +239,8 @@ static int link_tostring (lua_State *L) {
   return 1;
 }
 
+/* get, get_mut and view are the view layer's (view.c adds them). */
 static const luaL_Reg link_methods[] = {
-  {"get", wshm_link_get},
-  {"get_mut", wshm_link_get_mut},
-  {"view", wshm_link_view},
   {"read_bytes", link_read_bytes},
   {"write_bytes", link_write_bytes},
   {"close", link_close},

@@ -20,7 +20,6 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -66,16 +65,13 @@ void wshm_os_seterr (wshm_err *e, const char *kind, long sys,
 /* -------------------------------------------------------------- names */
 
 const char *wshm_posix_stripprefix (const char *name, size_t *len) {
-  static const char *const prefixes[] = {"Local\\", "Global\\", NULL};
-  int i;
-  for (i = 0; prefixes[i] != NULL; i++) {
-    size_t pl = strlen(prefixes[i]);
-    if (*len >= pl && strncasecmp(name, prefixes[i], pl) == 0) {
-      *len -= pl;
-      return name + pl;
-    }
-  }
-  return name;
+  size_t n = wshm_nsprefix(name, *len);
+  *len -= n;
+  return name + n;
+}
+
+const char *wshm_os_objname (const char *name, size_t *len) {
+  return wshm_posix_stripprefix(name, len);
 }
 
 int wshm_os_checkname (const char *name, size_t len, wshm_err *e) {
@@ -106,11 +102,6 @@ static void shmpath (char *buf, const char *name, size_t len) {
 #define PATHSIZE  (sizeof(SHMDIR) + NAMEMAX + 1)
 
 /* ----------------------------------------------------------- helpers */
-
-size_t wshm_os_pagesize (void) {
-  long ps = sysconf(_SC_PAGESIZE);
-  return ps > 0 ? (size_t)ps : 4096;
-}
 
 void wshm_os_init (wshm_region *r) {
   memset(r, 0, sizeof(*r));

@@ -110,16 +110,9 @@ static void seterr (wshm_err *e, const char *kind, const char *code,
 
 /* -------------------------------------------------------------- names */
 
-/* Length of a leading "Local\" or "Global\" (either case), else 0. */
-static size_t prefixlen (const char *name, size_t len) {
-  static const char *const prefixes[] = {"Local\\", "Global\\", NULL};
-  int i;
-  for (i = 0; prefixes[i] != NULL; i++) {
-    size_t pl = strlen(prefixes[i]);
-    if (len >= pl && _strnicmp(name, prefixes[i], pl) == 0)
-      return pl;
-  }
-  return 0;
+const char *wshm_os_objname (const char *name, size_t *len) {
+  (void)len;  /* Windows knows the name as it is given, prefix and all */
+  return name;
 }
 
 /* Why widename refused a name, for messages. */
@@ -149,7 +142,7 @@ int wshm_os_checkname (const char *name, size_t len, wshm_err *e) {
   WCHAR w[NAMEMAX + 1];
   int rc;
   const char *why;
-  if (len == prefixlen(name, len)) {
+  if (len == wshm_nsprefix(name, len)) {
     rc = NAME_NOTUTF8;
     why = "empty after its namespace prefix";
   }
@@ -165,12 +158,6 @@ int wshm_os_checkname (const char *name, size_t len, wshm_err *e) {
 }
 
 /* ----------------------------------------------------------- helpers */
-
-size_t wshm_os_pagesize (void) {
-  SYSTEM_INFO si;
-  GetSystemInfo(&si);
-  return si.dwPageSize > 0 ? (size_t)si.dwPageSize : 4096;
-}
 
 /* Bytes of address space a process has for its views. */
 static uint64_t addressspace (void) {

@@ -7,7 +7,9 @@
 #include <math.h>
 #include <string.h>
 
-#include "layout.h"
+#include "lauxlib.h"
+#include "scalar.h"
+#include "utf.h"
 
 #define REPLACEMENT  0xFFFDu
 
@@ -173,8 +175,35 @@ static void storetext (lua_State *L, int idx, int kind, unsigned char *p,
 
 /* -------------------------------------------------------------- items */
 
+/* Text up to this many bytes is copied to the C stack to be decoded. */
+#define STAGED  512
+
 void wshm_pushtext (lua_State *L, const wshm_field *f, const unsigned char *p) {
-  loadtext(L, f->kind, p, wshm_textlen(f));
+  size_t n = wshm_textlen(f), raw = n * f->esize;
+  unsigned char buf[STAGED];
+  if (f->kind == WK_CHAR) {  /* lua_pushlstring copies before it can collect */
+    loadtext(L, f->kind, p, n);
+    return;
+  }
+  if (raw <= STAGED) {  /* the bytes leave the mapping before any allocation */
+    memcpy(buf, p, raw);
+    loadtext(L, f->kind, buf, n);
+    return;
+  }
+  lua_pushlstring(L, (const char *)p, raw);
+  loadtext(L, f->kind, (const unsigned char *)lua_tostring(L, -1), n);
+  lua_remove(L, -2);
+}
+
+int wshm_textsame (lua_State *L, int idx, const wshm_field *f,
+                   const unsigned char *p) {
+  size_t len, n = wshm_textlen(f);
+  const unsigned char *z;
+  const char *s;
+  if (f->kind != WK_CHAR || lua_type(L, idx) != LUA_TSTRING) return 0;
+  s = lua_tolstring(L, idx, &len);
+  z = (const unsigned char *)memchr(p, 0, n);
+  return (z != NULL ? (size_t)(z - p) : n) == len && memcmp(s, p, len) == 0;
 }
 
 const char *wshm_setitem (lua_State *L, int vidx, const wshm_field *f,

@@ -10,6 +10,9 @@
 #include <string.h>
 
 #include "winshm.h"
+#include "errors.h"
+#include "names.h"
+#include "support.h"
 
 #define WSHM_MUTEX      "winshm.mutex"
 #define WSHM_EVENT      "winshm.event"

@@ -403,3 +403,9 @@ void wshm_os_event_close (wshm_sync *s) {
 void wshm_os_yield (void) {
   sched_yield();
 }
+
+uint64_t wshm_os_msec (void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}

@@ -24,20 +24,8 @@ void wshm_os_sync_init (wshm_sync *s) {
   s->handle = 0;
 }
 
-/* Length of the name without a namespace prefix (Local\ or Global\). */
-static size_t barelen (const char *name, size_t len) {
-  static const char *const prefixes[] = {"Local\\", "Global\\", NULL};
-  int i;
-  for (i = 0; prefixes[i] != NULL; i++) {
-    size_t pl = strlen(prefixes[i]);
-    if (len >= pl && _strnicmp(name, prefixes[i], pl) == 0)
-      return len - pl;
-  }
-  return len;
-}
-
 int wshm_os_synccheckname (const char *name, size_t len, wshm_err *e) {
-  if (barelen(name, len) <= WSHM_SYNCNAMEMAX) return 1;
+  if (len - wshm_nsprefix(name, len) <= WSHM_SYNCNAMEMAX) return 1;
   e->kind = WSHM_ENAME;
   e->code = "ENAMETOOLONG";
   e->sys = 0;
@@ -162,4 +150,8 @@ void wshm_os_event_close (wshm_sync *s) {
 
 void wshm_os_yield (void) {
   SwitchToThread();
+}
+
+uint64_t wshm_os_msec (void) {
+  return (uint64_t)GetTickCount64();
 }

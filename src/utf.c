@@ -1,8 +1,7 @@
 /*
-** utf.c -- one UTF-8 sequence in or out; text fields (scalar.c) build
-** UTF-16 and UTF-32 on these.
+** utf.c -- the one UTF-8 codec (utf.h).
 */
-#include "layout.h"
+#include "utf.h"
 
 size_t wshm_utf8dec (const unsigned char *s, size_t len, uint32_t *cp) {
   static const uint32_t lowest[] = {0, 0, 0x80, 0x800, 0x10000};
@@ -45,4 +44,16 @@ size_t wshm_utf8enc (uint32_t cp, char *buf) {
   buf[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
   buf[3] = (char)(0x80 | (cp & 0x3F));
   return 4;
+}
+
+int wshm_utf8valid (const char *s, size_t len) {
+  const unsigned char *p = (const unsigned char *)s;
+  while (len > 0) {
+    uint32_t cp;
+    size_t n = wshm_utf8dec(p, len, &cp);
+    if (n == 0) return 0;
+    p += n;
+    len -= n;
+  }
+  return 1;
 }

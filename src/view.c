@@ -1,21 +1,32 @@
 /*
 ** view.c -- views: fields of a mapped region read and written through a
-** layout.  Struct views get the metatable of their layout, whose __index
-** and __newindex are C closures over the layout's field table (a field
-** lookup is a probe of a small cache, else one rawget); array views share
-** one metatable.  Child views
-** (nested structs, arrays, rows, struct elements) are cached in their
-** parent, so repeated access allocates nothing.
+** layout.  Struct views get a metatable of their layout's own, made at
+** its first view, whose __index and __newindex are C closures over the
+** layout's field table (a field lookup is a probe of a small cache, else
+** one rawget); array views share one metatable.  Child views (nested
+** structs, arrays, rows, struct elements) are cached in their parent, so
+** repeated access allocates nothing.
+**
+** A read of a field is: struct_index -> findfield -> wshm_pushitem
+** (scalar.h) on the mapped bytes.  A table assigned to a struct or array
+** field is encoded into a write plan first (codec.c), and the plan is
+** applied only after the link is found still open.
 */
 #include <string.h>
 
+#include "lauxlib.h"
+#include "codec.h"
 #include "layout.h"
+#include "link.h"
+#include "scalar.h"
+#include "view.h"
 
 /* Its address, at index MARKSLOT of a view metatable, marks it (a value
 ** no script can make); an indexed read is cheaper and steadier than a
-** hashed one. */
+** hashed one.  CLASSSLOT holds a struct view metatable's wshm_vclass. */
 static char VIEWMARK = 'v';
-#define MARKSLOT  1
+#define MARKSLOT   1
+#define CLASSSLOT  2
 
 static int view_tostring (lua_State *L);
 
@@ -36,9 +47,35 @@ wshm_view *wshm_checkview (lua_State *L, int idx) {
   wshm_view *v = wshm_toview(L, idx);
   if (v == NULL)
     luaL_typeerror(L, idx, "view");
-  else if (v->r->base == NULL)
+  else if (!wshm_view_isopen(v))
     wshm_closederror(L);
   return v;
+}
+
+const char *wshm_view_label (lua_State *L, const wshm_view *v) {
+  return wshm_layoutlabel(L, v->lay);
+}
+
+void wshm_view_span (lua_State *L, int vidx, wshm_span *s) {
+  const wshm_view *v = (const wshm_view *)lua_touserdata(L, vidx);
+  lua_getiuservalue(L, vidx, VUV_LAYOUT);
+  s->lay = v->lay;
+  s->fld = v->fld;
+  s->level = v->level;
+  s->n = v->n;
+  s->size = wshm_view_size(v);
+}
+
+/*
+** The view at 1 as the closure serving it expects: a userdata whose
+** metatable is the closure's upvalue 'up' (any other userdata, passed to
+** a metamethod fetched with the debug library, is refused).  The
+** metatable stays pushed: callers push their results above it.
+*/
+static wshm_view *selfview (lua_State *L, int up, const char *what) {
+  if (!lua_getmetatable(L, 1) || lua_topointer(L, -1) != lua_topointer(L, up))
+    luaL_typeerror(L, 1, what);
+  return (wshm_view *)lua_touserdata(L, 1);
 }
 
 /* ------------------------------------------------------------ errors */
@@ -52,7 +89,7 @@ static int fielderror (lua_State *L, const wshm_layout *lay, const char *name,
 
 /* Raise for the key at 2 of struct view v, which names no field. */
 static int nofield (lua_State *L, const wshm_view *v) {
-  if (v->r->base == NULL)
+  if (!wshm_view_isopen(v))
     return wshm_closederror(L);
   if (lua_type(L, 2) == LUA_TSTRING)
     return luaL_error(L, "no field '%s' in %s", lua_tostring(L, 2),
@@ -68,6 +105,8 @@ static int readonly (lua_State *L, const wshm_layout *lay, const char *name) {
 
 /* ------------------------------------------------------------ making */
 
+static void pushstructmeta (lua_State *L, int lidx);
+
 /*
 ** Push a new view over 'data': of the layout whose userdata is at lidx
 ** (fld NULL), or of level 'level' of its array field fld.  The link is
@@ -76,8 +115,8 @@ static int readonly (lua_State *L, const wshm_layout *lay, const char *name) {
 static wshm_view *newview (lua_State *L, int kidx, const wshm_region *r,
                            int writable, int lidx, const wshm_field *fld,
                            int level, unsigned char *data) {
-  wshm_layout *lay = (wshm_layout *)lua_touserdata(L, lidx);
-  int nuv = fld != NULL ? VUV_CACHE : VUV_CACHE - 1 + lay->nslots;
+  const wshm_layout *lay = (const wshm_layout *)lua_touserdata(L, lidx);
+  int nuv = fld != NULL ? VUV_CACHE : VUV_CACHE - 1 + lay->ncomposite;
   wshm_view *v;
   kidx = lua_absindex(L, kidx);
   lidx = lua_absindex(L, lidx);
@@ -86,6 +125,7 @@ static wshm_view *newview (lua_State *L, int kidx, const wshm_region *r,
   v->r = r;
   v->lay = lay;
   v->fld = fld;
+  v->cls = NULL;
   v->level = level;
   v->writable = writable;
   v->n = fld != NULL ? fld->dims[level] : 0;
@@ -94,7 +134,10 @@ static wshm_view *newview (lua_State *L, int kidx, const wshm_region *r,
   if (fld != NULL)
     luaL_setmetatable(L, WSHM_VIEW);
   else {
-    lua_getiuservalue(L, lidx, LUV_META);
+    pushstructmeta(L, lidx);
+    lua_rawgeti(L, -1, CLASSSLOT);
+    v->cls = (wshm_vclass *)lua_touserdata(L, -1);
+    lua_pop(L, 1);
     lua_setmetatable(L, -2);
   }
   lua_pushvalue(L, kidx);
@@ -104,11 +147,14 @@ static wshm_view *newview (lua_State *L, int kidx, const wshm_region *r,
   return v;
 }
 
+/* The user value of a struct view caching the child of field f. */
+#define childslot(f)  (VUV_CACHE - 1 + (f)->composite)
+
 /* Push the view of the array or struct field f of the struct view v at 1,
 ** made once and kept in its slot; pushes exactly one value. */
 static int pushchild (lua_State *L, const wshm_view *v, const wshm_field *f) {
   int top;
-  if (lua_getiuservalue(L, 1, f->slot) == LUA_TUSERDATA)
+  if (lua_getiuservalue(L, 1, childslot(f)) == LUA_TUSERDATA)
     return 1;
   top = lua_gettop(L) - 1;
   lua_getiuservalue(L, 1, VUV_LINK);
@@ -122,7 +168,7 @@ static int pushchild (lua_State *L, const wshm_view *v, const wshm_field *f) {
             v->data + f->offset);
   }
   lua_pushvalue(L, -1);
-  lua_setiuservalue(L, 1, f->slot);
+  lua_setiuservalue(L, 1, childslot(f));
   lua_replace(L, top + 1);
   lua_settop(L, top + 1);
   return 1;
@@ -169,40 +215,61 @@ static int pushelement (lua_State *L, const wshm_view *v, lua_Integer i,
   return 1;
 }
 
+/*
+** Write the table at 3 into field f from array level 'level' on, at
+** offset 'off' of the view v at 1 (index: the element, for messages):
+** encoded into a plan while Lua code may run, applied once it cannot.
+*/
+static int assign (lua_State *L, const wshm_view *v, const wshm_field *f,
+                   int level, size_t off, lua_Integer index) {
+  lua_settop(L, 3);
+  wshm_plan_new(L);
+  lua_getiuservalue(L, 1, VUV_LAYOUT);
+  wshm_encodefield(L, 5, f, level, off, index, 3, 4);
+  if (!wshm_view_isopen(v))  /* encoding ran Lua code that closed it */
+    return wshm_closederror(L);
+  wshm_plan_apply(L, 4, v->data);
+  return 0;
+}
+
 /* ------------------------------------------------------ struct views */
 
+/* The closure upvalues of a struct view metatable's functions. */
+#define UP_FIELDS  lua_upvalueindex(1)
+#define UP_META    lua_upvalueindex(2)
+
 /*
-** The field named by the key at 2 of a view of lay, or NULL; upvalue 1
-** is lay's field table.  A small cache keyed by the identity of the key
-** (lua_topointer: the string object itself) saves the table lookup: a
-** hit is exact, because field names stay anchored in the field table and
-** equal short strings are one object.
+** The field named by the key at 2 of the struct view v, or NULL.  A
+** small cache keyed by the identity of the key (lua_topointer: the string
+** object itself) saves the table lookup: a hit is exact, because field
+** names stay anchored in the field table and equal short strings are one
+** object.
 */
-static const wshm_field *findfield (lua_State *L, wshm_layout *lay) {
+static const wshm_field *findfield (lua_State *L, const wshm_view *v) {
   const void *k = lua_topointer(L, 2);
   unsigned h = (unsigned)((uintptr_t)k >> 4) % WSHM_HITS;
-  const wshm_field *f = lay->hits[h];
+  const wshm_field *f = v->cls->hits[h];
   if (f != NULL && f->key == k)
     return f;
   if (lua_type(L, 2) != LUA_TSTRING)
     return NULL;
   lua_pushvalue(L, 2);
-  if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TLIGHTUSERDATA)
+  if (lua_rawget(L, UP_FIELDS) != LUA_TLIGHTUSERDATA)
     return NULL;
   f = (const wshm_field *)lua_touserdata(L, -1);
   lua_pop(L, 1);
-  return lay->hits[h] = f;
+  return v->cls->hits[h] = f;
 }
 
-/* __index of a struct view; upvalue 1 = the layout's field table. */
+/* __index of a struct view. */
 static int struct_index (lua_State *L) {
-  const wshm_view *v = (const wshm_view *)lua_touserdata(L, 1);
-  const wshm_field *f = findfield(L, v->lay);
+  const wshm_view *v = selfview(L, UP_META, "view of this layout");
+  const wshm_field *f = findfield(L, v);
   if (f == NULL)
     return nofield(L, v);
-  if (v->r->base == NULL)
+  if (!wshm_view_isopen(v))
     return wshm_closederror(L);
-  if (f->slot == 0) {
+  if (f->composite == 0) {
     wshm_pushitem(L, f, v->data + f->offset);
     return 1;
   }
@@ -212,16 +279,16 @@ static int struct_index (lua_State *L) {
 /* __newindex of a struct view: range-checked; a table assigned to a
 ** struct or array field is written as shm.write writes it. */
 static int struct_newindex (lua_State *L) {
-  const wshm_view *v = (const wshm_view *)lua_touserdata(L, 1);
-  const wshm_field *f = findfield(L, v->lay);
+  const wshm_view *v = selfview(L, UP_META, "view of this layout");
+  const wshm_field *f = findfield(L, v);
   const char *msg;
   if (f == NULL)
     return nofield(L, v);
-  if (v->r->base == NULL)
+  if (!wshm_view_isopen(v))
     return wshm_closederror(L);
   if (!v->writable)
     return readonly(L, v->lay, f->name);
-  if (f->slot == 0) {
+  if (f->composite == 0) {
     if (wshm_fastset(L, 3, f, v->data + f->offset))
       return 0;
     msg = wshm_setitem(L, 3, f, v->data + f->offset);
@@ -230,26 +297,20 @@ static int struct_newindex (lua_State *L) {
   if (!lua_istable(L, 3))
     return fielderror(L, v->lay, f->name, lua_pushfstring(L,
                       "expected a table, got %s", luaL_typename(L, 3)));
-  pushchild(L, v, f);
-  wshm_writeview(L, lua_gettop(L), 3);
-  return 0;
+  return assign(L, v, f, 0, f->offset, 0);
 }
 
-/* The iterator pairs() gives: fields in declaration order.  Upvalues:
-** the field table and the layout userdata. */
+/* The iterator pairs() gives: fields in declaration order. */
 static int struct_next (lua_State *L) {
-  const wshm_view *v = wshm_toview(L, 1);
+  const wshm_view *v = selfview(L, UP_META, "view of this layout");
   const wshm_field *f;
   int i = 0;
-  if (v == NULL || v->fld != NULL
-      || v->lay != lua_touserdata(L, lua_upvalueindex(2)))
-    return luaL_typeerror(L, 1, "view of this layout");
-  if (v->r->base == NULL)
+  if (!wshm_view_isopen(v))
     return wshm_closederror(L);
   lua_settop(L, 2);
   if (!lua_isnil(L, 2)) {
     lua_pushvalue(L, 2);
-    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TLIGHTUSERDATA)
+    if (lua_rawget(L, UP_FIELDS) != LUA_TLIGHTUSERDATA)
       return nofield(L, v);
     i = ((const wshm_field *)lua_touserdata(L, -1))->index;
   }
@@ -258,47 +319,74 @@ static int struct_next (lua_State *L) {
     return 1;
   }
   f = &v->lay->f[i];
-  lua_rawgeti(L, lua_upvalueindex(1), i + 1);
-  if (f->slot == 0)
+  lua_rawgeti(L, UP_FIELDS, i + 1);
+  if (f->composite == 0)
     wshm_pushitem(L, f, v->data + f->offset);
   else
     pushchild(L, v, f);
   return 2;
 }
 
-/* __pairs of a struct view; upvalue 1 = its struct_next. */
+/* __pairs of a struct view; upvalue 3 = its struct_next. */
 static int struct_pairs (lua_State *L) {
-  lua_pushvalue(L, lua_upvalueindex(1));
+  selfview(L, UP_META, "view of this layout");
+  lua_pushvalue(L, lua_upvalueindex(3));
   lua_pushvalue(L, 1);
   lua_pushnil(L);
   return 3;
 }
 
-void wshm_newviewmeta (lua_State *L, int lidx) {
-  lidx = lua_absindex(L, lidx);
-  lua_createtable(L, 1, 8);
-  lua_pushliteral(L, WSHM_VIEW);
-  lua_setfield(L, -2, "__name");
-  lua_pushliteral(L, WSHM_VIEW);
-  lua_setfield(L, -2, "__metatable");
-  lua_pushlightuserdata(L, &VIEWMARK);
-  lua_rawseti(L, -2, MARKSLOT);
+/* Set the C function f, closed over the field table at fidx and the
+** metatable at -1 (plus the value at -2 when extra), as meta[name]. */
+static void setmethod (lua_State *L, int fidx, const char *name,
+                       lua_CFunction f, int extra) {
+  int meta = lua_gettop(L) - extra;
+  lua_pushvalue(L, fidx);
+  lua_pushvalue(L, meta);
+  if (extra) lua_pushvalue(L, meta + 1);
+  lua_pushcclosure(L, f, 2 + extra);
+  lua_setfield(L, meta, name);
+}
+
+/* Push the metatable of the views of the layout userdata at lidx, made at
+** its first view and kept in the layout (LUV_VIEWS). */
+static void pushstructmeta (lua_State *L, int lidx) {
+  int fidx, meta;
+  if (lua_getiuservalue(L, lidx, LUV_VIEWS) == LUA_TTABLE)
+    return;
+  lua_pop(L, 1);
   lua_getiuservalue(L, lidx, LUV_FIELDS);
-  lua_pushvalue(L, -1);
-  lua_pushcclosure(L, struct_index, 1);
-  lua_setfield(L, -3, "__index");
-  lua_pushvalue(L, -1);
-  lua_pushcclosure(L, struct_newindex, 1);
-  lua_setfield(L, -3, "__newindex");
-  lua_pushvalue(L, lidx);
-  lua_pushcclosure(L, struct_next, 2);  /* the field table, the layout */
-  lua_pushcclosure(L, struct_pairs, 1);
-  lua_setfield(L, -2, "__pairs");
+  fidx = lua_gettop(L);
+  lua_createtable(L, 2, 8);
+  meta = fidx + 1;
+  lua_pushliteral(L, WSHM_VIEW);
+  lua_setfield(L, meta, "__name");
+  lua_pushliteral(L, WSHM_VIEW);
+  lua_setfield(L, meta, "__metatable");
+  lua_pushlightuserdata(L, &VIEWMARK);
+  lua_rawseti(L, meta, MARKSLOT);
+  memset(lua_newuserdatauv(L, sizeof(wshm_vclass), 0), 0,
+         sizeof(wshm_vclass));
+  lua_rawseti(L, meta, CLASSSLOT);
+  setmethod(L, fidx, "__index", struct_index, 0);
+  setmethod(L, fidx, "__newindex", struct_newindex, 0);
+  lua_pushvalue(L, fidx);
+  lua_pushvalue(L, meta);
+  lua_pushcclosure(L, struct_next, 2);
+  setmethod(L, fidx, "__pairs", struct_pairs, 1);
+  lua_pop(L, 1);
   lua_pushcfunction(L, view_tostring);
-  lua_setfield(L, -2, "__tostring");
+  lua_setfield(L, meta, "__tostring");
+  lua_pushvalue(L, meta);
+  lua_setiuservalue(L, lidx, LUV_VIEWS);
+  lua_remove(L, fidx);
 }
 
 /* ------------------------------------------------------- array views */
+
+/* The closure upvalues of the array view metatable's functions. */
+#define UP_AMETA   lua_upvalueindex(1)
+#define UP_IPAIRS  lua_upvalueindex(2)
 
 /* Is the caller ipairs' iterator (the value at 'up')? */
 static int byipairs (lua_State *L, int up) {
@@ -323,59 +411,67 @@ static int arrayget (lua_State *L, const wshm_view *v, lua_Integer i) {
 /* Raise for the key at 2 of array view v, not an index in 1..#v. */
 static int badindex (lua_State *L, const wshm_view *v, int isnum,
                      lua_Integer i) {
-  if (v->r->base == NULL)
+  if (!wshm_view_isopen(v))
     return wshm_closederror(L);
   if (!isnum)
     return luaL_error(L, "field '%s' of %s: array index must be an integer, "
                       "got %s", v->fld->name, wshm_layoutlabel(L, v->lay),
-                      luaL_tolstring(L, 2, NULL));
+                      lua_type(L, 2) == LUA_TSTRING
+                        ? lua_pushfstring(L, "string '%s'", lua_tostring(L, 2))
+                        : lua_pushfstring(L, "%s %s", luaL_typename(L, 2),
+                                          luaL_tolstring(L, 2, NULL)));
   return luaL_error(L, "field '%s' of %s: index %I out of range 1..%I",
                     v->fld->name, wshm_layoutlabel(L, v->lay), i,
                     (lua_Integer)v->n);
 }
 
-/* __index of array views; upvalue 1 = ipairs' iterator, for which the
-** index #v+1 gives nil (the end) instead of an error. */
+/* The key at 2 as an index of v, or 0 (isnum says whether it was one). */
+static lua_Integer keyindex (lua_State *L, const wshm_view *v, int *isnum) {
+  lua_Integer i;
+  *isnum = 0;
+  if (lua_type(L, 2) != LUA_TNUMBER) return 0;
+  i = lua_tointegerx(L, 2, isnum);
+  return *isnum && i >= 1 && (lua_Unsigned)i <= v->n ? i : 0;
+}
+
+/* __index of array views; ipairs' iterator gets nil for #v + 1 (the end)
+** instead of an error. */
 static int array_index (lua_State *L) {
-  const wshm_view *v = (const wshm_view *)lua_touserdata(L, 1);
-  int isnum = 0;
-  lua_Integer i = lua_type(L, 2) == LUA_TNUMBER ? lua_tointegerx(L, 2, &isnum)
-                                                : 0;
-  if (!isnum || i < 1 || (lua_Unsigned)i > v->n) {
-    if (isnum && (lua_Unsigned)i == v->n + 1 && v->r->base != NULL
-        && byipairs(L, lua_upvalueindex(1)))
+  const wshm_view *v = selfview(L, UP_AMETA, "array view");
+  int isnum;
+  lua_Integer i = keyindex(L, v, &isnum);
+  if (i == 0) {
+    if (isnum && lua_tointeger(L, 2) == (lua_Integer)v->n + 1
+        && wshm_view_isopen(v) && byipairs(L, UP_IPAIRS))
       return 0;
-    return badindex(L, v, isnum, i);
+    return badindex(L, v, isnum, isnum ? lua_tointeger(L, 2) : 0);
   }
-  if (v->r->base == NULL)
+  if (!wshm_view_isopen(v))
     return wshm_closederror(L);
   return arrayget(L, v, i);
 }
 
 static int array_newindex (lua_State *L) {
-  const wshm_view *v = (const wshm_view *)lua_touserdata(L, 1);
+  const wshm_view *v = selfview(L, UP_AMETA, "array view");
   const wshm_field *f = v->fld;
-  int isnum = 0;
-  lua_Integer i = lua_type(L, 2) == LUA_TNUMBER ? lua_tointegerx(L, 2, &isnum)
-                                                : 0;
+  int isnum;
+  lua_Integer i = keyindex(L, v, &isnum);
   unsigned char *p;
   const char *msg;
-  if (!isnum || i < 1 || (lua_Unsigned)i > v->n)
-    return badindex(L, v, isnum, i);
-  if (v->r->base == NULL)
+  if (i == 0)
+    return badindex(L, v, isnum, isnum ? lua_tointeger(L, 2) : 0);
+  if (!wshm_view_isopen(v))
     return wshm_closederror(L);
   if (!v->writable)
     return readonly(L, v->lay, f->name);
-  p = v->data + (size_t)(i - 1) * v->stride;
   if (!v->leaf) {
     if (!lua_istable(L, 3))
       return luaL_error(L, "field '%s' of %s: element %I: expected a table, "
                         "got %s", f->name, wshm_layoutlabel(L, v->lay), i,
                         luaL_typename(L, 3));
-    pushelement(L, v, i, p);
-    wshm_writeview(L, lua_gettop(L), 3);
-    return 0;
+    return assign(L, v, f, v->level + 1, (size_t)(i - 1) * v->stride, i);
   }
+  p = v->data + (size_t)(i - 1) * v->stride;
   if (wshm_fastset(L, 3, f, p))
     return 0;
   msg = wshm_setitem(L, 3, f, p);
@@ -385,10 +481,11 @@ static int array_newindex (lua_State *L) {
   return 0;
 }
 
+/* The open array view at 1, for the closures of the array metatable. */
 static const wshm_view *checkarray (lua_State *L) {
-  const wshm_view *v = wshm_checkview(L, 1);
-  if (v->fld == NULL)
-    luaL_typeerror(L, 1, "array view");
+  const wshm_view *v = selfview(L, UP_AMETA, "array view");
+  if (!wshm_view_isopen(v))
+    wshm_closederror(L);
   return v;
 }
 
@@ -405,6 +502,8 @@ static int array_next (lua_State *L) {
     lua_pushnil(L);
     return 1;
   }
+  if (!wshm_view_isopen(v))  /* the key, made a number, ran a finalizer */
+    return wshm_closederror(L);
   lua_pushinteger(L, i + 1);
   arrayget(L, v, i + 1);
   return 2;
@@ -412,7 +511,7 @@ static int array_next (lua_State *L) {
 
 static int array_pairs (lua_State *L) {
   checkarray(L);
-  lua_pushcfunction(L, array_next);
+  lua_pushvalue(L, lua_upvalueindex(2));  /* array_next */
   lua_pushvalue(L, 1);
   lua_pushinteger(L, 0);
   return 3;
@@ -422,7 +521,7 @@ static int view_tostring (lua_State *L) {
   const wshm_view *v = wshm_toview(L, 1);
   if (v == NULL)
     return luaL_typeerror(L, 1, "view");
-  if (v->r->base == NULL)
+  if (!wshm_view_isopen(v))
     lua_pushliteral(L, "winshm.view (closed link)");
   else if (v->fld != NULL)
     lua_pushfstring(L, "winshm.view (%s, field '%s' of %s, %I elements)",
@@ -451,23 +550,36 @@ static void pushipairsaux (lua_State *L) {
   }
 }
 
+/* meta[name] = f closed over the metatable at 'meta' and one more value
+** (pushed, then popped). */
+static void setarraymethod (lua_State *L, int meta, const char *name,
+                            lua_CFunction f) {
+  lua_pushvalue(L, meta);
+  lua_insert(L, -2);
+  lua_pushcclosure(L, f, 2);
+  lua_setfield(L, meta, name);
+}
+
 static void newarraymeta (lua_State *L) {
-  static const luaL_Reg meta[] = {
-    {"__newindex", array_newindex},
-    {"__len", array_len},
-    {"__pairs", array_pairs},
-    {"__tostring", view_tostring},
-    {NULL, NULL}
-  };
+  int meta;
   luaL_newmetatable(L, WSHM_VIEW);
-  luaL_setfuncs(L, meta, 0);
+  meta = lua_gettop(L);
   lua_pushliteral(L, WSHM_VIEW);
-  lua_setfield(L, -2, "__metatable");
+  lua_setfield(L, meta, "__metatable");
   lua_pushlightuserdata(L, &VIEWMARK);
-  lua_rawseti(L, -2, MARKSLOT);
+  lua_rawseti(L, meta, MARKSLOT);
   pushipairsaux(L);
-  lua_pushcclosure(L, array_index, 1);
-  lua_setfield(L, -2, "__index");
+  setarraymethod(L, meta, "__index", array_index);
+  lua_pushnil(L);
+  setarraymethod(L, meta, "__newindex", array_newindex);
+  lua_pushnil(L);
+  setarraymethod(L, meta, "__len", array_len);
+  lua_pushvalue(L, meta);
+  lua_pushnil(L);
+  lua_pushcclosure(L, array_next, 2);
+  setarraymethod(L, meta, "__pairs", array_pairs);
+  lua_pushcfunction(L, view_tostring);
+  lua_setfield(L, meta, "__tostring");
   lua_pop(L, 1);
 }
 
@@ -475,7 +587,7 @@ static void newarraymeta (lua_State *L) {
 
 /* A link's name for messages (pushed). */
 static const char *linkname (lua_State *L, int kidx) {
-  lua_getiuservalue(L, kidx, 1);
+  lua_getiuservalue(L, kidx, LINK_NAME);
   return lua_tostring(L, -1);
 }
 
@@ -487,7 +599,7 @@ static int rootview (lua_State *L, int mut) {
     return luaL_error(L, "link '%s' is ReadOnly: get_mut() needs a "
                       "ReadWrite link", linkname(L, 1));
   lua_settop(L, 1);
-  if (lua_getiuservalue(L, 1, 2) != LUA_TUSERDATA)
+  if (lua_getiuservalue(L, 1, LINK_LAYOUT) != LUA_TUSERDATA)
     return luaL_error(L, "link '%s' has no layout (it was opened with a size):"
                       " use link:view(layout, offset)", linkname(L, 1));
   lay = (const wshm_layout *)lua_touserdata(L, 2);
@@ -498,22 +610,23 @@ static int rootview (lua_State *L, int mut) {
   return 1;
 }
 
-int wshm_link_get (lua_State *L) {
+static int link_get (lua_State *L) {
   return rootview(L, 0);
 }
 
-int wshm_link_get_mut (lua_State *L) {
+static int link_get_mut (lua_State *L) {
   return rootview(L, 1);
 }
 
 /* link:view(layout, offset [, "r" | "rw"]): bounds-checked. */
-int wshm_link_view (lua_State *L) {
+static int link_view (lua_State *L) {
   static const char *const modes[] = {"r", "rw", NULL};
   wshm_link *k = wshm_checklink(L, 1);
-  const wshm_layout *lay = (const wshm_layout *)luaL_checkudata(L, 2,
-                                                                WSHM_LAYOUT);
+  const wshm_layout *lay = wshm_checklayout(L, 2);
   lua_Integer off = luaL_optinteger(L, 3, 0);
   int mut = luaL_checkoption(L, 4, "r", modes);
+  if (k->r.base == NULL)  /* again: reading the arguments may run Lua */
+    return wshm_closederror(L);
   if (mut && !k->r.writable)
     return luaL_error(L, "link '%s' is ReadOnly: a \"rw\" view needs a "
                       "ReadWrite link", linkname(L, 1));
@@ -523,59 +636,35 @@ int wshm_link_view (lua_State *L) {
                       "(%I bytes)", wshm_layoutlabel(L, lay),
                       (lua_Integer)lay->size, off, linkname(L, 1),
                       (lua_Integer)k->r.size);
+  lua_settop(L, 2);
   newview(L, 1, &k->r, mut, 2, NULL, 0, k->r.base + off);
   return 1;
 }
 
 /* ------------------------------------------------- field references */
 
-/* Walk the (dotted) path at kidx from the layout of v; the field, its
-** address in *p.  A one-name path goes into the layout's field cache. */
-static const wshm_field *walkpath (lua_State *L, const wshm_view *v, int kidx,
-                                   unsigned char **p) {
-  const wshm_layout *lay = v->lay;
-  const wshm_field *f;
-  const char *path, *s;
-  path = s = luaL_checkstring(L, kidx);
-  for (;;) {
-    const char *dot = strchr(s, '.');
-    size_t len = dot != NULL ? (size_t)(dot - s) : strlen(s);
-    f = wshm_lookup(lay, s, len);
-    if (f == NULL)
-      luaL_error(L, "no field '%s' in %s", path, wshm_layoutlabel(L, v->lay));
-    *p += f->offset;
-    if (dot == NULL) break;
-    if (f->kind != WK_STRUCT || f->ndims > 0)
-      luaL_error(L, "field '%s' of %s is not a struct: cannot resolve '%s'",
-                 f->name, wshm_layoutlabel(L, lay), path);
-    lay = f->lay;
-    s = dot + 1;
-  }
-  if (s == path) {
-    const void *k = lua_topointer(L, kidx);
-    v->lay->hits[(unsigned)((uintptr_t)k >> 4) % WSHM_HITS] = f;
-  }
-  return f;
-}
-
-/* A top-level name seen before is found in the layout's field cache by
-** the identity of its string, with no conversion and no path walk. */
 void wshm_view_field (lua_State *L, int vidx, int kidx, wshm_fieldref *r) {
-  const wshm_view *v = wshm_checkview(L, vidx);
+  wshm_view *v = wshm_checkview(L, vidx);
   const void *k = lua_topointer(L, kidx);
+  unsigned h = (unsigned)((uintptr_t)k >> 4) % WSHM_HITS;
   const wshm_field *f;
-  unsigned char *p = v->data;
+  size_t off = 0;
   if (v->fld != NULL)
     luaL_typeerror(L, vidx, "struct view");
-  f = v->lay->hits[(unsigned)((uintptr_t)k >> 4) % WSHM_HITS];
-  if (f != NULL && f->key == k)
-    p += f->offset;
-  else
-    f = walkpath(L, v, kidx, &p);
+  f = v->cls->hits[h];
+  if (f != NULL && f->key == k)  /* a top-level name seen before */
+    off = f->offset;
+  else {
+    f = wshm_walkpath(L, v->lay, kidx, &off);
+    if (f->key == k)
+      v->cls->hits[h] = f;
+  }
   if (f->kind == WK_STRUCT || f->ndims > 0)
     luaL_error(L, "field '%s' of %s is not a scalar", lua_tostring(L, kidx),
                wshm_layoutlabel(L, v->lay));
-  r->addr = p;
+  r->addr = v->data + off;
+  r->r = v->r;
+  r->offset = off;
   r->size = f->esize;
   r->isint = f->kind == WK_INT || f->kind == WK_UINT;
   r->issigned = f->kind == WK_INT;
@@ -584,13 +673,35 @@ void wshm_view_field (lua_State *L, int vidx, int kidx, wshm_fieldref *r) {
 
 /* ---------------------------------------------------------- module */
 
+/* shm.sizeof(layout | view) -> bytes. */
+static int l_sizeof (lua_State *L) {
+  const wshm_layout *lay = wshm_tolayout(L, 1);
+  if (lay != NULL)
+    lua_pushinteger(L, (lua_Integer)lay->size);
+  else if (wshm_toview(L, 1) != NULL)
+    lua_pushinteger(L, (lua_Integer)wshm_view_size(wshm_checkview(L, 1)));
+  else
+    luaL_typeerror(L, 1, "layout or view");
+  return 1;
+}
+
+static const luaL_Reg link_views[] = {
+  {"get", link_get},
+  {"get_mut", link_get_mut},
+  {"view", link_view},
+  {NULL, NULL}
+};
+
 static const luaL_Reg funcs[] = {
-  {"read", wshm_read},
-  {"write", wshm_write},
+  {"sizeof", l_sizeof},
   {NULL, NULL}
 };
 
 void wshm_open_view (lua_State *L) {
   newarraymeta(L);
+  luaL_getmetatable(L, WSHM_LINK);  /* links' methods: the views of them */
+  lua_getfield(L, -1, "__index");
+  luaL_setfuncs(L, link_views, 0);
+  lua_pop(L, 2);
   luaL_setfuncs(L, funcs, 0);
 }

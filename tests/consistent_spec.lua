@@ -185,12 +185,32 @@ describe("consistent snapshots", function()
     assert.same({ nil, "torn" }, { shm.read_consistent(v, { seq = "seq" }, 2) })
     v.b = 5; v.e = 4  -- begun, not ended
     assert.same({ nil, "torn" }, { shm.read_consistent(v, { begin = "b", ["end"] = "e" }, 2) })
-    -- a writer starts afresh from a crashed one: the counter ends even
+    -- writers wait for the write to be free, at most the scheme's timeout:
+    -- a crashed writer's counter is a clear error, not a torn frame
+    local t0 = os.clock()
+    assert.has_error(function()
+      shm.write_consistent(v, { seq = "seq", timeout = 50 }, { f1 = 1 })
+    end, "write_consistent: timed out after 50 ms waiting for another writer "
+      .. "of counter 'seq' (if no writer runs, one died during a write and left "
+      .. "the counter odd)")
+    assert.is_true(os.clock() - t0 < 5)
+    assert.has_error(function()
+      shm.write_consistent(v, { begin = "b", ["end"] = "e", timeout = 0 }, { f1 = 1 })
+    end, "write_consistent: timed out after 0 ms waiting for another writer "
+      .. "of counter 'b' (if no writer runs, one died during a write and left "
+      .. "the counter begin ahead of end)")
+    assert.equal(3, v.seq)
+    assert.equal(0, v.f1)   -- nothing written
+    -- once the counters are made idle again (the dead writer is gone), writes go on
+    shm.atomic_store(v, "seq", 4)
     shm.write_consistent(v, { seq = "seq" }, { f1 = 1 })
-    assert.equal(0, v.seq % 2)
+    assert.equal(6, v.seq)
     assert.is_table(shm.read_consistent(v, { seq = "seq" }))
-    shm.write_consistent(v, { begin = "b", ["end"] = "e" }, { f1 = 1 })
-    assert.equal(v.b, v.e)
+    shm.atomic_store(v, "e", 5)
+    shm.write_consistent(v, { begin = "b", ["end"] = "e" }, { f1 = 2 })
+    assert.equal(6, v.b)
+    assert.equal(6, v.e)
+    assert.equal(2, v.f1)
     r:close()
   end)
 

@@ -182,7 +182,7 @@ describe("layouts", function()
       assert.equal(8, shm.offsetof(s, "pos.y"))
       assert.equal(shm.offsetof(s, "any"), shm.offsetof(s, "any.f"))
       assert.matches("no field 'nope' in layout 'State'", err(shm.offsetof, s, "nope"))
-      assert.matches("no field 'pos.w' in layout 'Vec3'", err(shm.offsetof, s, "pos.w"))
+      assert.matches("no field 'pos.w' in layout 'State'", err(shm.offsetof, s, "pos.w"))
       assert.matches("field 'tick' of layout 'State' is not a struct",
         err(shm.offsetof, s, "tick.x"))
       assert.matches("field 'pts' of layout 'State' is not a struct",

@@ -206,9 +206,11 @@ describe("views", function()
       assert.matches("index 5 out of range 1..4", err(function() return a[5] end), 1, true)
       assert.matches("index 5 out of range 1..4", err(function() a[5] = 1 end), 1, true)
       assert.matches("index -1 out of range", err(function() return a[-1] end), 1, true)
-      assert.matches("array index must be an integer, got x",
+      assert.matches("array index must be an integer, got string 'x'",
         err(function() return a.x end), 1, true)
-      assert.matches("array index must be an integer, got 1.5",
+      assert.matches("array index must be an integer, got string '1'",
+        err(function() return a["1"] end), 1, true)
+      assert.matches("array index must be an integer, got number 1.5",
         err(function() return a[1.5] end), 1, true)
       assert.equal(20, a[2.0])
       assert.matches("field 'arr' of layout 'State': element 2: 2147483648 is out of range",
@@ -258,7 +260,7 @@ describe("views", function()
       assert.same({5, 6, 0, 0}, shm.read(v.arr))
       assert.matches("field 'pos' of layout 'State': expected a table, got number",
         err(function() v.pos = 1 end), 1, true)
-      assert.matches("field 'z' of layout 'Vec3': expected a number",
+      assert.matches("field 'pos.z' of layout 'State': expected a number, got string 'no'",
         err(function() v.pos = { x = 9, z = "no" } end), 1, true)
       assert.equal(1.0, v.pos.x)  -- nothing written
     end)
@@ -412,7 +414,7 @@ describe("views", function()
       unchanged({ tick = 6, m = { { 1 }, { 1, 2, 3 } } }, "field 'm[2]' of layout 'Game': index 3")
       unchanged({ tick = 6, pts = { [2] = { y = "a" } } },
         "field 'pts[2].y' of layout 'Game': expected a number, got string 'a'")
-      unchanged({ tick = 6, pts = { x = 1 } }, "field 'pts' of layout 'Game': index x out of range")
+      unchanged({ tick = 6, pts = { x = 1 } }, "field 'pts' of layout 'Game': index 'x' out of range")
       unchanged({ tick = 6, name = "too long!" },
         "field 'name' of layout 'Game': string of 9 bytes is too long for char[8]")
       unchanged({ tick = 6, alive = 1 }, "field 'alive' of layout 'Game': expected a boolean")

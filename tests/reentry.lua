@@ -1,0 +1,95 @@
+-- reentry.lua: Lua code that closes a link in the middle of a winshm
+-- call, for the specs that check no call then touches unmapped memory.
+--
+-- R.at_next_allocation(link, op) closes the link from a finalizer at the
+-- first allocation op makes (deterministically: the collector is stepped
+-- by hand into the phase that calls finalizers, then set to step again at
+-- the next allocation).  R.storm(make, op, rounds) runs op many times while
+-- finalizers close links at random allocations.  R.closing_index(t, link)
+-- gives t an __index that closes the link.  op must make nothing before
+-- its winshm call (build its arguments outside it): its own first
+-- allocation would close the link before the call.
+local R = {}
+
+local DEFAULTS = { 200, 100, 13 }   -- Lua 5.4's pause, stepmul, stepsize
+
+local function restore()
+  collectgarbage("incremental", DEFAULTS[1], DEFAULTS[2], DEFAULTS[3])
+  collectgarbage("restart")
+  collectgarbage("collect")
+end
+
+-- Leave n unreachable objects whose finalizer is fin.
+local function pending(n, fin)
+  for _ = 1, n do setmetatable({}, { __gc = fin }) end
+end
+
+-- Returns closed (op's allocation closed the link), ok, err of pcall(op).
+-- after(), when given, runs in the finalizer right after the close.
+function R.at_next_allocation(link, op, after)
+  local calls, live, target = 0, false, link
+  local function fin()
+    calls = calls + 1
+    if live and target then
+      target:close(); target = nil
+      if after then after() end
+    end
+  end
+  collectgarbage("collect")
+  collectgarbage("stop")
+  -- stepmul below 4 means one collector step per allocation check
+  collectgarbage("incremental", 0, 1, 0)
+  pending(200, fin)
+  local guard = 0
+  repeat  -- by hand, into the phase that calls finalizers, ten a step
+    collectgarbage("step", 0)
+    guard = guard + 1
+  until calls > 0 or guard > 1e6
+  assert(calls > 0, "the collector never called a finalizer")
+  live = true
+  collectgarbage("restart")   -- debt 0: the next allocation steps it
+  local ok, err = pcall(op, link)
+  live = false
+  local closed = target == nil
+  restore()
+  return closed, ok, err
+end
+
+-- Runs op(link) 'rounds' times on fresh links from make() while every
+-- allocation may run a finalizer that closes the current link.  op may
+-- succeed or raise "attempt to use a closed link"; any other error stops
+-- the storm and is returned.  Returns the rounds in which a link was
+-- closed during op, and that error (or nil).
+function R.storm(make, op, rounds)
+  local target
+  local function fin(self)
+    if target then target:close(); target = nil end
+    if R.storming then setmetatable({}, getmetatable(self)) end
+  end
+  R.storming = true
+  collectgarbage("incremental", 0, 1, 0)
+  pending(100, fin)
+  local hits, bad = 0, nil
+  for _ = 1, rounds or 300 do
+    local link = make()
+    target = link
+    local ok, err = pcall(op, link)
+    if target == nil then hits = hits + 1 end
+    target = nil
+    if not ok and not tostring(err):find("closed link", 1, true) then
+      bad = tostring(err)
+      break
+    end
+    link:close()
+  end
+  R.storming = false
+  restore()
+  return hits, bad
+end
+
+-- t, with an __index that closes link the first time a key is missing.
+function R.closing_index(t, link)
+  return setmetatable(t, { __index = function() link:close() end })
+end
+
+return R
