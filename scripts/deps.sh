@@ -8,12 +8,13 @@
 # and reaping processes), luasystem (lua-system: sleep, a monotonic clock),
 # python3 (interop with multiprocessing.shared_memory), groff (the man
 # page), script (bsdutils: a pseudo-terminal), setpriv and unshare
-# (util-linux).  A minimal Debian has no procps (ps, pkill): nothing calls it.
+# (util-linux), llvm-symbolizer (llvm: sanitizer reports with source lines).
+# A minimal Debian has no procps (ps, pkill): nothing calls it.
 set -e
 PKGS="gcc g++ make pkg-config lua5.4 liblua5.4-dev lua-busted lua-check lua-lpeg luarocks
       lua-luv lua-system python3 groff-base bsdutils util-linux libreadline-dev"
 if [ "${WINSHM_DEPS:-all}" != minimal ]; then
-  PKGS="$PKGS gcc-mingw-w64-x86-64 wine64 wine dpkg-dev clang libclang-rt-14-dev valgrind luajit"
+  PKGS="$PKGS gcc-mingw-w64-x86-64 wine64 wine dpkg-dev clang libclang-rt-14-dev llvm valgrind luajit"
 fi
 missing=""
 for p in $PKGS; do
