@@ -233,7 +233,8 @@ static int l_snapshot (lua_State *L) {
 
 /* The registry key of the table of the counters this state is writing
 ** under (their addresses), so that a nested write of one counter raises
-** instead of waiting for itself. */
+** instead of waiting for itself.  Its sequence part anchors the scheme
+** keys. */
 static const char OPENWRITES = 'w';
 
 /* Mark the write of s's counter open in this state (or raise: nested). */
@@ -374,7 +375,12 @@ static const luaL_Reg funcs[] = {
 };
 
 void wshm_open_consistent (lua_State *L) {
+  int i;
   lua_newtable(L);
+  for (i = 0; schemekeys[i] != NULL; i++) {  /* anchored: a warm read */
+    lua_pushstring(L, schemekeys[i]);        /* makes no strings */
+    lua_rawseti(L, -2, i + 1);
+  }
   lua_rawsetp(L, LUA_REGISTRYINDEX, &OPENWRITES);
   luaL_setfuncs(L, funcs, 0);
 }

@@ -249,11 +249,10 @@ static void measure (compiler *c, int i, wshm_field *f) {
   }
   f->size = (size_t)sz;
   f->code = codeof(f->kind, f->esize);
-  wshm_intrange(f->esize, f->kind == WK_INT, &f->lo, &f->hi);
-  if (f->kind != WK_INT && f->kind != WK_UINT) {
-    f->lo = LUA_MININTEGER;
-    f->hi = LUA_MAXINTEGER;
-  }
+  f->lo = LUA_MININTEGER;
+  f->hi = LUA_MAXINTEGER;
+  if (f->kind == WK_INT || f->kind == WK_UINT)
+    wshm_intrange(f->esize, f->kind == WK_INT, &f->lo, &f->hi);
   f->nlevels = f->ndims;
   if (wshm_istext(f->kind) && f->ndims > 0)
     f->nlevels--;  /* the last dimension is the string's length */
@@ -461,32 +460,63 @@ const wshm_field *wshm_lookup (const wshm_layout *lay, const char *s,
   return NULL;
 }
 
+/* Read "[n]" at *s (before end) into *n; 0 if it is not that. */
+static int getindex (const char **s, const char *end, lua_Integer *n) {
+  const char *p = *s + 1;
+  lua_Integer v = 0;
+  if (p >= end || *p < '0' || *p > '9') return 0;
+  for (; p < end && *p >= '0' && *p <= '9'; p++) {
+    if (v > (LUA_MAXINTEGER - 9) / 10) return 0;
+    v = v * 10 + (*p - '0');
+  }
+  if (p >= end || *p != ']') return 0;
+  *s = p + 1;
+  *n = v;
+  return 1;
+}
+
 const wshm_field *wshm_walkpath (lua_State *L, const wshm_layout *lay,
-                                 int pidx, size_t *offset) {
+                                 int pidx, size_t *offset, int *levels) {
   const wshm_layout *root = lay;
   size_t plen;
   const char *path = luaL_checklstring(L, pidx, &plen), *s = path;
   const char *end = path + plen;
   for (;;) {
-    const char *dot = (const char *)memchr(s, '.', (size_t)(end - s));
-    size_t len = (size_t)((dot != NULL ? dot : end) - s);
-    const wshm_field *f = wshm_lookup(lay, s, len);
-    if (f == NULL)
+    const char *e = s;
+    const wshm_field *f;
+    int k = 0;
+    while (e < end && *e != '.' && *e != '[') e++;
+    if ((f = wshm_lookup(lay, s, (size_t)(e - s))) == NULL)
       luaL_error(L, "no field '%s' in %s", path, wshm_layoutlabel(L, root));
     *offset += f->offset;
-    if (dot == NULL)
+    for (s = e; s < end && *s == '['; k++) {
+      lua_Integer n = 0;
+      if (!getindex(&s, end, &n))
+        luaL_error(L, "bad index in '%s': write [n] with n from 1", path);
+      if (k >= f->nlevels)
+        luaL_error(L, "field '%s' of %s has %d dimension(s): cannot index "
+                   "'%s'", f->name, wshm_layoutlabel(L, lay), f->nlevels, path);
+      if (n < 1 || (lua_Unsigned)n > f->dims[k])
+        luaL_error(L, "index %I out of range 1..%I in '%s'", n,
+                   (lua_Integer)f->dims[k], path);
+      *offset += (size_t)(n - 1) * f->stride[k];
+    }
+    if (s == end) {
+      *levels = k;
       return f;
-    if (f->kind != WK_STRUCT || f->ndims > 0)
+    }
+    if (*s != '.' || f->kind != WK_STRUCT || k != f->nlevels)
       luaL_error(L, "field '%s' of %s is not a struct: cannot resolve '%s'",
                  f->name, wshm_layoutlabel(L, lay), path);
     lay = f->lay;
-    s = dot + 1;
+    s++;
   }
 }
 
 static int l_offsetof (lua_State *L) {
   size_t off = 0;
-  wshm_walkpath(L, wshm_checklayout(L, 1), 2, &off);
+  int levels;
+  wshm_walkpath(L, wshm_checklayout(L, 1), 2, &off, &levels);
   lua_pushinteger(L, (lua_Integer)off);
   return 1;
 }

@@ -114,13 +114,16 @@ const wshm_field *wshm_lookup (const wshm_layout *lay, const char *s,
                                size_t len);
 
 /*
-** The one walker of dotted paths ("pos.x"): the field the string at pidx
-** names in lay, its offset from lay's start added to *offset.  Raises
-** "no field 'a.b' in <layout>" or "field 'a' of <layout> is not a struct:
-** cannot resolve 'a.b'".  Only reads the layout.
+** The one walker of field paths: names joined by dots, each name followed
+** by 1-based indices into its array levels ("pos.x", "wheels[2].temp",
+** "grid[1][3]").  Returns the field the string at pidx reaches in lay,
+** adds its offset from lay's start (indices included) to *offset, and
+** gives in *levels the indices that apply to that field.  Raises "no
+** field 'p' in <layout>", "... is not a struct: cannot resolve 'p'", or
+** about a bad or out-of-range index.  Only reads the layout.
 */
 const wshm_field *wshm_walkpath (lua_State *L, const wshm_layout *lay,
-                                 int pidx, size_t *offset);
+                                 int pidx, size_t *offset, int *levels);
 
 /* shm.struct, shm.union, shm.alignof, shm.offsetof, shm.fields, tostring. */
 void wshm_open_layout (lua_State *L);

@@ -67,6 +67,7 @@ int luaopen_winshm (lua_State *L) {
   wshm_open_link(L);
   wshm_open_view(L);
   wshm_open_copy(L);
+  wshm_open_reader(L);
   wshm_open_atomic(L);
   wshm_open_consistent(L);
   wshm_open_sync(L);

@@ -60,7 +60,7 @@ unsigned wshm_optmode (lua_State *L, int idx) {
 
 void wshm_intrange (size_t size, int issigned, lua_Integer *lo,
                     lua_Integer *hi) {
-  int bits = (int)size * 8;
+  int bits = size >= 8 ? 64 : (int)size * 8;
   if (bits >= 64) {
     *lo = LUA_MININTEGER;
     *hi = LUA_MAXINTEGER;

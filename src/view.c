@@ -649,17 +649,18 @@ void wshm_view_field (lua_State *L, int vidx, int kidx, wshm_fieldref *r) {
   unsigned h = (unsigned)((uintptr_t)k >> 4) % WSHM_HITS;
   const wshm_field *f;
   size_t off = 0;
+  int levels = 0;
   if (v->fld != NULL)
     luaL_typeerror(L, vidx, "struct view");
   f = v->cls->hits[h];
   if (f != NULL && f->key == k)  /* a top-level name seen before */
     off = f->offset;
   else {
-    f = wshm_walkpath(L, v->lay, kidx, &off);
+    f = wshm_walkpath(L, v->lay, kidx, &off, &levels);
     if (f->key == k)
       v->cls->hits[h] = f;
   }
-  if (f->kind == WK_STRUCT || f->ndims > 0)
+  if (f->kind == WK_STRUCT || levels != f->ndims)
     luaL_error(L, "field '%s' of %s is not a scalar", lua_tostring(L, kidx),
                wshm_layoutlabel(L, v->lay));
   r->addr = v->data + off;

@@ -83,8 +83,9 @@ typedef struct wshm_fieldref {
 } wshm_fieldref;
 
 /*
-** Resolve the scalar field named by the string at kidx (a dotted path
-** "a.b" allowed) of the open struct view at vidx; raises naming the field
+** Resolve the scalar field named by the string at kidx (a path such as
+** "pos.x" or "wheels[2].temp" allowed: wshm_walkpath) of the open struct
+** view at vidx; raises naming the field
 ** and the layout if vidx is not an open struct view, the field is unknown
 ** or not a scalar (a struct, an array or a string).  A single char,
 ** char16_t or char32_t is a scalar with isint 0.  Lua code may run in

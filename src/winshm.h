@@ -8,7 +8,8 @@
 **   names.c  layout.c  scalar.c  codec.c     names, layouts, bytes <-> Lua
 **   link.c                                   regions (backend.h below)
 **   view.c                                   views of links
-**   copy.c  atomic.c  consistent.c           shm.read/write, atomics, snapshots
+**   copy.c  reader.c  atomic.c  consistent.c shm.read/write, shm.reader,
+**                                            atomics, snapshots
 **   sync.c  cdef.c  embed.c  tools_*.c       mutexes/events, cdef, Lua parts
 **   module.c                                 wires them into one table
 ** A field read goes: view.c's struct_index (the view's __index) ->
@@ -44,6 +45,7 @@ void wshm_open_layout (lua_State *L);
 void wshm_open_link (lua_State *L);
 void wshm_open_view (lua_State *L);
 void wshm_open_copy (lua_State *L);
+void wshm_open_reader (lua_State *L);
 void wshm_open_atomic (lua_State *L);
 void wshm_open_consistent (lua_State *L);
 void wshm_open_sync (lua_State *L);

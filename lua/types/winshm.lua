@@ -208,10 +208,19 @@ function link:closed() end
 -- ================================================================ views
 
 ---Deep copy of a view into plain Lua tables (strings decoded, arrays as
----sequences).
+---sequences); with `into` (an earlier result of the same layout) the copy
+---refills that table in place and returns it.
 ---@param view winshm.view
+---@param into? table
 ---@return table
-function shm.read(view) end
+function shm.read(view, into) end
+
+---A function that reads the fields at the given paths ("speed",
+---"wheels[2].temp") of a view of `layout` in one call and returns them.
+---@param layout winshm.layout
+---@param ... string
+---@return fun(view: winshm.view): ...
+function shm.reader(layout, ...) end
 
 ---Deep, partial assignment from a table; validates all of t before writing.
 ---@param view winshm.view
@@ -317,19 +326,23 @@ function shm.atomic_cas(view, field, expected, new) end
 ---@field ["end"] string?
 ---@field seq? string
 ---@field check? string
+---@field timeout? integer  ms a writer waits for another writer (default 2000)
 
 ---A snapshot no writer tore, or nil, "torn" after `tries` attempts.
 ---@param view winshm.view
 ---@param scheme winshm.scheme
 ---@param tries? integer
+---@param into? table  an earlier snapshot of the same layout, refilled
 ---@return table|nil snapshot
 ---@return integer|"torn" version
-function shm.read_consistent(view, scheme, tries) end
+function shm.read_consistent(view, scheme, tries, into) end
 
----Write t (or what fn(view) writes) under the scheme's counters.
+---Write t (or what fn(view) writes) under the scheme's counters; writers
+---of one counter are serialised.  Returns the counter after the write.
 ---@param view winshm.view
 ---@param scheme winshm.scheme
 ---@param t table|fun(view: winshm.view)
+---@return integer
 function shm.write_consistent(view, scheme, t) end
 
 return shm

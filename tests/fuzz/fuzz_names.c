@@ -11,7 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "winshm.h"
+#include "names.h"
+#include "utf.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
