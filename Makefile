@@ -10,6 +10,14 @@
 # live in mk/*.mk.
 
 PREFIX   ?= /usr/local
+# The version: one number, in the file VERSION.  The C code gets it as
+# -DWSHM_VERSION_NUMBER (winshm -v, shm._VERSION); the man page, the
+# rockspec, the zip and the Debian package take it from here too.
+VERSION := $(strip $(file < VERSION))
+ifeq ($(shell echo '$(VERSION)' | grep -Ex '[0-9]+\.[0-9]+\.[0-9]+'),)
+$(error VERSION must hold one number x.y.z, not '$(VERSION)')
+endif
+VERSION_FLAG = -DWSHM_VERSION_NUMBER=$(VERSION)
 LUA_PC   ?= lua5.4
 LUA      ?= lua5.4
 LUA_CFLAGS ?= $(shell pkg-config --cflags $(LUA_PC))
@@ -36,8 +44,9 @@ ifeq ($(CI),true)
 WARN    += -Werror
 endif
 B        = build
+DIST     = $(B)/dist
 ALLCFLAGS = -std=gnu99 -fPIC -fvisibility=hidden $(OPT) $(WARN) \
-            -Isrc -I$(B)/gen $(LUA_CFLAGS) $(CFLAGS)
+            $(VERSION_FLAG) -Isrc -I$(B)/gen $(LUA_CFLAGS) $(CFLAGS)
 
 PORTABLE  = $(filter-out src/host.c %_posix.c %_win32.c,$(wildcard src/*.c))
 POSIX_SRC = $(wildcard src/*_posix.c)
@@ -48,7 +57,18 @@ MOD_OBJ   = $(patsubst src/%.c,$(B)/obj/%.o,$(PORTABLE) $(POSIX_SRC)) \
 .PHONY: all demo test install uninstall clean deps FORCE
 all: $(B)/winshm.so $(B)/winshm
 
-$(B)/obj/%.o: src/%.c | $(B)/obj
+# The POSIX backend uses Linux's O_TMPFILE, /proc/self/fd and /dev/shm:
+# on another system the native build stops before compiling anything.
+ifneq ($(shell uname -s),Linux)
+$(MOD_OBJ) $(B)/obj/host.o: | linux-only
+endif
+.PHONY: linux-only
+linux-only:
+	@echo "winshm: the native build needs Linux (O_TMPFILE, /proc/self/fd," \
+	  "/dev/shm); this is $$(uname -s). 'make windows' cross-builds the" \
+	  "Windows one." >&2; exit 1
+
+$(B)/obj/%.o: src/%.c VERSION | $(B)/obj
 	$(CC) $(ALLCFLAGS) -MMD -MP -c -o $@ $<
 
 FORCE:
@@ -74,6 +94,13 @@ host_link = $(CC) -Wl,-E -o $@ $^ $(LDFLAGS) $(HOST_LUA_LIBS) $(1) -lm -ldl
 
 $(B)/winshm: $(B)/obj/host.o $(MOD_OBJ)
 	$(call host_link,$(HOST_RL_LIBS))
+
+# The man page as installed: its title line gets the version.
+$(B)/winshm.1: docs/winshm.1 VERSION | $(B)/gen
+	sed '1s/^\.TH WINSHM 1 "\([^"]*\)" "winshm"/.TH WINSHM 1 "\1" "winshm $(VERSION)"/' \
+	  docs/winshm.1 > $@.tmp
+	grep -q '^\.TH WINSHM 1 .*"winshm $(VERSION)"' $@.tmp
+	mv $@.tmp $@
 
 $(B)/obj $(B)/gen:
 	mkdir -p $@
@@ -105,15 +132,14 @@ test-native: all
 # ---------------------------------------------------------------- install
 LUADIR  = $(PREFIX)/share/lua/5.4
 CMODDIR = $(PREFIX)/lib/lua/5.4
-install: all
+install: all $(B)/winshm.1
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(CMODDIR) \
 	  $(DESTDIR)$(LUADIR)/winshm $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(B)/winshm $(DESTDIR)$(PREFIX)/bin/winshm
 	install -m 755 $(B)/winshm.so $(DESTDIR)$(CMODDIR)/winshm.so
 	[ ! -d lua/winshm ] || (cd lua && find winshm -name '*.lua' \
 	  -exec install -D -m 644 {} $(DESTDIR)$(LUADIR)/{} \;)
-	if [ -f docs/winshm.1 ]; then install -m 644 docs/winshm.1 \
-	  $(DESTDIR)$(PREFIX)/share/man/man1/winshm.1; fi
+	install -m 644 $(B)/winshm.1 $(DESTDIR)$(PREFIX)/share/man/man1/winshm.1
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/winshm $(DESTDIR)$(CMODDIR)/winshm.so \
@@ -121,4 +147,4 @@ uninstall:
 	rm -rf $(DESTDIR)$(LUADIR)/winshm
 
 clean:
-	rm -rf $(B)/obj $(B)/gen $(B)/winshm $(B)/winshm.so
+	rm -rf $(B)/obj $(B)/gen $(B)/winshm $(B)/winshm.so $(B)/winshm.1

@@ -4,18 +4,28 @@ local GameState = dofile((arg[0]:match("^(.*[/\\])") or "") .. "gamestate.lua")
 
 local name = arg[1] or "Local\\winshm_demo"
 
+local function sleep(s)
+  local t = os.clock() + s
+  repeat until os.clock() >= t
+end
+
 -- wait for the writer to create the region
 local link
 for _ = 1, 500 do
   link = shm.open(name, GameState)
   if link then break end
-  local t = os.clock() + 0.01
-  repeat until os.clock() >= t
+  sleep(0.01)
 end
-assert(link, "reader: no region " .. name)
+assert(link, "reader: no region " .. name .. " (start writer.lua first)")
 
+-- a new region is all zeros: wait for the writer's first frame
 local state = link:get()
-local last = -1
+for _ = 1, 500 do
+  if state.frame > 0 then break end
+  sleep(0.01)
+end
+
+local last = 0
 for _ = 1, 5 do
   local s = shm.read(state)
   if s.frame ~= last then
@@ -24,7 +34,6 @@ for _ = 1, 5 do
       table.concat(s.scores, ",")))
     last = s.frame
   end
-  local t = os.clock() + 0.05
-  repeat until os.clock() >= t
+  sleep(0.05)
 end
 link:close()

@@ -1,10 +1,11 @@
 -- writer.lua [NAME [FRAMES]]: creates the region and updates it, as a game
--- publishing its state would.  Run reader.lua in another process.
+-- publishing its state would, a frame every 10 ms (1000 frames unless
+-- told).  Run reader.lua in another process.
 local shm = require "winshm"
 local GameState = dofile((arg[0]:match("^(.*[/\\])") or "") .. "gamestate.lua")
 
 local name = arg[1] or "Local\\winshm_demo"
-local frames = tonumber(arg[2]) or 50
+local frames = tonumber(arg[2]) or 1000
 
 local link <close> = assert(shm.create(name, GameState))
 local state = link:get_mut()

@@ -13,8 +13,10 @@
 W        = $(B)/win64
 WDEPS    = $(W)/deps
 WCC      = x86_64-w64-mingw32-gcc
-WCFLAGS  = -std=gnu99 $(OPT) $(WARN) -Isrc -I$(B)/gen -I$(WDEPS)/include \
-           $(CFLAGS)
+# Built for Windows 7 and later: the headers declare nothing newer.
+WINVER_FLAG = -D_WIN32_WINNT=0x0601
+WCFLAGS  = -std=gnu99 $(OPT) $(WARN) $(WINVER_FLAG) $(VERSION_FLAG) -Isrc \
+           -I$(B)/gen -I$(WDEPS)/include $(CFLAGS)
 WLDFLAGS = -static-libgcc
 WLIBS    = -ladvapi32
 
@@ -34,7 +36,7 @@ $(WDEPS_STAMP): scripts/win/build-deps.sh
 	rm -f $@
 	sh scripts/win/build-deps.sh $(WDEPS)
 
-$(W)/obj/%.o: src/%.c $(WDEPS_STAMP) | $(W)/obj
+$(W)/obj/%.o: src/%.c VERSION $(WDEPS_STAMP) | $(W)/obj
 	$(WCC) $(WCFLAGS) -MMD -MP -c -o $@ $<
 
 $(W)/obj/embedded.o: $(B)/gen/embedded.c $(WDEPS_STAMP) | $(W)/obj

@@ -6,7 +6,20 @@ local tree = assert(os.getenv("ROCKTREE"), "ROCKTREE: the tree luarocks installe
 local function from_tree(path)
   return path ~= nil and path:sub(1, #tree) == tree
 end
-assert(from_tree(package.searchpath("winshm", package.cpath)), "winshm.so is not from the rock tree")
+local so = package.searchpath("winshm", package.cpath)
+assert(from_tree(so), "winshm.so is not from the rock tree")
+-- the rock's module exports luaopen_winshm and nothing else
+if package.config:sub(1, 1) == "/" then
+  local nm = assert(io.popen("nm -D --defined-only '" .. so .. "'"))
+  local exported = {}
+  for line in nm:lines() do
+    local kind, sym = line:match("^%x+ (%u) (%S+)$")
+    if kind and kind ~= "U" and kind ~= "w" and kind ~= "A" then exported[#exported + 1] = sym end
+  end
+  assert(nm:close(), "nm failed on " .. so)
+  assert(#exported == 1 and exported[1] == "luaopen_winshm",
+    "the rock's winshm.so exports " .. table.concat(exported, " "))
+end
 local name = ("winshm_rock_%d_%d"):format(os.time(), math.random(1, 1e6))
 local link = assert(shm.create(name, 64))
 link:write_bytes(0, "rock")

@@ -14,7 +14,7 @@ set -e
 PKGS="gcc g++ make pkg-config lua5.4 liblua5.4-dev lua-busted lua-check lua-lpeg luarocks
       lua-luv lua-system python3 groff-base bsdutils util-linux libreadline-dev"
 if [ "${WINSHM_DEPS:-all}" != minimal ]; then
-  PKGS="$PKGS gcc-mingw-w64-x86-64 wine64 wine dpkg-dev clang libclang-rt-14-dev llvm valgrind luajit"
+  PKGS="$PKGS gcc-mingw-w64-x86-64 wine64 wine dpkg-dev clang libclang-rt-14-dev llvm valgrind luajit lintian zip unzip cmark-gfm"
 fi
 missing=""
 for p in $PKGS; do

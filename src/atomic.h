@@ -7,6 +7,9 @@
 
 #include "lua.h"
 #include "view.h"
+#include "hidden.h"
+
+WSHM_HIDE_BEGIN
 
 /*
 ** The field named at kidx of the view at vidx, an aligned integer of 1,
@@ -52,5 +55,7 @@ int wshm_acas (const wshm_fieldref *f, uint64_t expect, uint64_t v,
 
 /* shm.atomic_load, atomic_store, atomic_add, atomic_cas. */
 void wshm_open_atomic (lua_State *L);
+
+WSHM_HIDE_END
 
 #endif

@@ -1,15 +1,20 @@
 /*
 ** backend.h -- the one narrow interface between winshm and the operating
-** system.  Two implementations: os_posix.c and sync_posix.c (objects in
-** /dev/shm, open/mmap/flock, robust pthread objects) and os_win32.c and
-** sync_win32.c (CreateFileMappingW/MapViewOfFile, CreateMutexW,
-** CreateEventW); the Makefile picks one.  Nothing here knows about Lua.
+** system.  Two implementations: the POSIX one for Linux (os_posix.c,
+** sync_posix.c, fault_posix.c, errno_posix.c: objects in /dev/shm made
+** with O_TMPFILE, mmap'ed, kept alive by flock; robust pthread objects)
+** and the Win32 one (os_win32.c, sync_win32.c: CreateFileMappingW /
+** MapViewOfFile, CreateMutexW, CreateEventW); the Makefile picks one.
+** Nothing here knows about Lua.
 */
 #ifndef WINSHM_BACKEND_H
 #define WINSHM_BACKEND_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include "hidden.h"
+
+WSHM_HIDE_BEGIN
 
 /* Error kinds (docs/reference.md, "Errors"). */
 #define WSHM_EOPEN      "OpenMapping"
@@ -44,18 +49,35 @@ typedef struct wshm_ropts {
 } wshm_ropts;
 
 /*
-** A mapped region.  'base' is NULL while nothing is mapped; the handle
-** fields belong to the backend.  A zeroed struct is a closed region.
+** A mapped region.  A zeroed struct is a closed region.  'base' is NULL
+** when the region cannot be used: closed, or lost (POSIX: the object was
+** truncated under the mapping by another process; see wshm_lost).  The
+** other fields belong to the backend.  POSIX records the mapping by the
+** struct's address: it must not move while open.
 */
 typedef struct wshm_region {
-  unsigned char *base;  /* first mapped byte */
+  unsigned char *base;  /* first mapped byte; NULL: unusable */
+  unsigned char *map;   /* what close unmaps (base, until the region is lost) */
   uint64_t size;        /* bytes mapped (what link:size() reports) */
   intptr_t handle;      /* fd or HANDLE; -1/NULL when closed */
   int writable;         /* mapped for writing */
   int created;          /* this handle created the object */
   int managed;          /* POSIX: remove the object after its last handle */
+  volatile int lost;    /* POSIX: truncated by another process (set once,
+                           by the SIGBUS handler, with base = NULL) */
+  void *fault;          /* POSIX: its entry in the record of mappings */
   char id[272];         /* the system's name of the object */
 } wshm_region;
+
+/*
+** Was r lost to a truncation?  Ask after the last access of an operation:
+** the fence keeps the compiler from reading the flag before an access
+** (the handler sets it while that access faults).
+*/
+static inline int wshm_lost (const wshm_region *r) {
+  __atomic_signal_fence(__ATOMIC_SEQ_CST);
+  return r->lost;
+}
 
 /* Values a closed region holds. */
 void wshm_os_init (wshm_region *r);
@@ -126,6 +148,8 @@ enum wshm_wait {
 
 typedef struct wshm_syncopts {
   unsigned mode;          /* POSIX permission bits of a new object */
+  int shared;             /* POSIX: accept an object (and its directory)
+                             that other users own or may write */
 } wshm_syncopts;
 
 /*
@@ -174,5 +198,7 @@ void wshm_os_yield (void);
 
 /* A monotonic clock, in milliseconds from an arbitrary start. */
 uint64_t wshm_os_msec (void);
+
+WSHM_HIDE_END
 
 #endif

@@ -48,10 +48,16 @@ static void declevel (lua_State *L, const wshm_field *f, int level, size_t n,
     }
     else {
       int old = 0;
-      if (into != 0) { lua_rawgeti(L, t, k); old = refillable(L); }
+      if (into != 0) {
+        lua_rawgeti(L, t, k);
+        if ((old = refillable(L)) == 0) lua_pop(L, 1);
+      }
       if (!leaf) declevel(L, f, level + 1, f->dims[level + 1], q, eidx, old);
       else decstruct(L, eidx, q, old);
-      if (into != 0) lua_remove(L, -2);
+      if (old != 0) {  /* refilled where it is: old, old again */
+        lua_pop(L, 2);
+        continue;
+      }
     }
     lua_rawseti(L, t, k);
   }
@@ -96,8 +102,10 @@ static void decstruct (lua_State *L, int lidx, const unsigned char *p,
     }
     else
       declevel(L, f, 0, f->dims[0], q, 0, old);
-    if (old != 0) lua_remove(L, old);
-    lua_rawset(L, t);
+    if (old != 0)  /* refilled where it is: key, old, old again */
+      lua_pop(L, 3);
+    else
+      lua_rawset(L, t);
   }
   lua_settop(L, t);
 }

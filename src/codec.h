@@ -15,6 +15,9 @@
 
 #include "lua.h"
 #include "layout.h"
+#include "hidden.h"
+
+WSHM_HIDE_BEGIN
 
 /* What a view covers, in layout terms. */
 typedef struct wshm_span {
@@ -63,5 +66,7 @@ void wshm_plan_apply (lua_State *L, int pidx, unsigned char *base);
 
 /* Does the plan at pidx write any byte of [off, off + n)? */
 int wshm_plan_touches (lua_State *L, int pidx, size_t off, size_t n);
+
+WSHM_HIDE_END
 
 #endif

@@ -185,7 +185,7 @@ static int l_read_consistent (lua_State *L) {
   cidx = lua_gettop(L);
   if (!wshm_view_isopen(v))  /* Lua code ran meanwhile and closed it */
     return wshm_closederror(L);
-  if (!snapshot(&s, v->data, sp.size, copy, tries, &version)) {
+  if (!snapshot(&s, wshm_view_data(v), sp.size, copy, tries, &version)) {
     luaL_pushfail(L);
     lua_pushliteral(L, "torn");
     return 2;
@@ -210,7 +210,7 @@ static int l_snapshot (lua_State *L) {
   uint64_t version;
   int cidx;
   if (lua_isnoneornil(L, 2)) {  /* lua_pushlstring copies before collecting */
-    lua_pushlstring(L, (const char *)v->data, size);
+    lua_pushlstring(L, (const char *)wshm_view_data(v), size);
     return 1;
   }
   lua_settop(L, 3);
@@ -219,7 +219,7 @@ static int l_snapshot (lua_State *L) {
   cidx = lua_gettop(L);
   if (!wshm_view_isopen(v))
     return wshm_closederror(L);
-  if (!snapshot(&s, v->data, size, copy, tries, &version)) {
+  if (!snapshot(&s, wshm_view_data(v), size, copy, tries, &version)) {
     luaL_pushfail(L);
     lua_pushliteral(L, "torn");
     return 2;
@@ -323,7 +323,7 @@ static int writetable (lua_State *L, const wshm_view *v, const scheme *s) {
   }
   if (!openwrite(s, &done))
     return busy(L, s);
-  wshm_plan_apply(L, pidx, v->data);
+  wshm_plan_apply(L, pidx, wshm_view_data(v));
   closewrite(s, done);
   leavewrite(L, s);
   wshm_apush(L, &s->a, done);

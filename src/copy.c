@@ -35,7 +35,7 @@ static int l_read (lua_State *L) {
   copy = (unsigned char *)wshm_scratch(L, s.size);  /* 4 */
   if (!wshm_view_isopen(v))  /* the allocation ran a finalizer that closed it */
     return wshm_closederror(L);
-  memcpy(copy, v->data, s.size);
+  memcpy(copy, wshm_view_data(v), s.size);
   wshm_decode(L, 3, &s, copy, into);
   wshm_unscratch(L, 4);
   return 1;
@@ -46,7 +46,7 @@ static int l_write (lua_State *L) {
   const wshm_view *v = wshm_checkview(L, 1);
   wshm_span s;
   luaL_checktype(L, 2, LUA_TTABLE);
-  if (!v->writable)
+  if (!wshm_view_writable(v))
     return luaL_error(L, "attempt to write %s through a read-only view",
                       wshm_view_label(L, v));
   lua_settop(L, 2);
@@ -55,7 +55,7 @@ static int l_write (lua_State *L) {
   wshm_encode(L, 3, &s, 2, 4);
   if (!wshm_view_isopen(v))  /* encoding ran Lua code that closed it */
     return wshm_closederror(L);
-  wshm_plan_apply(L, 4, v->data);
+  wshm_plan_apply(L, 4, wshm_view_data(v));
   return 0;
 }
 

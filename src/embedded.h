@@ -3,6 +3,9 @@
 #define WINSHM_EMBEDDED_H
 
 #include <stddef.h>
+#include "hidden.h"
+
+WSHM_HIDE_BEGIN
 
 typedef struct wshm_embedded {
   const char *name;    /* module name, "winshm.cdef"; NULL ends the table */
@@ -12,5 +15,7 @@ typedef struct wshm_embedded {
 } wshm_embedded;
 
 extern const wshm_embedded wshm_embedded_modules[];
+
+WSHM_HIDE_END
 
 #endif

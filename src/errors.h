@@ -7,6 +7,9 @@
 
 #include "lua.h"
 #include "backend.h"
+#include "hidden.h"
+
+WSHM_HIDE_BEGIN
 
 #define WSHM_ERROR      "winshm.error"
 
@@ -21,5 +24,7 @@ void wshm_seterr (wshm_err *e, const char *kind, const char *code,
 
 /* The error metatable. */
 void wshm_open_errors (lua_State *L);
+
+WSHM_HIDE_END
 
 #endif

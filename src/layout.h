@@ -11,6 +11,9 @@
 #include <stdint.h>
 
 #include "lua.h"
+#include "hidden.h"
+
+WSHM_HIDE_BEGIN
 
 #define WSHM_LAYOUT     "winshm.layout"
 
@@ -127,5 +130,7 @@ const wshm_field *wshm_walkpath (lua_State *L, const wshm_layout *lay,
 
 /* shm.struct, shm.union, shm.alignof, shm.offsetof, shm.fields, tostring. */
 void wshm_open_layout (lua_State *L);
+
+WSHM_HIDE_END
 
 #endif

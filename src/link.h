@@ -8,6 +8,9 @@
 
 #include "lua.h"
 #include "backend.h"
+#include "hidden.h"
+
+WSHM_HIDE_BEGIN
 
 #define WSHM_LINK       "winshm.link"
 
@@ -32,5 +35,7 @@ int wshm_closederror (lua_State *L);
 
 /* shm.create, get_or_create, open, open_existing, remove; the link type. */
 void wshm_open_link (lua_State *L);
+
+WSHM_HIDE_END
 
 #endif

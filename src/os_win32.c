@@ -23,7 +23,8 @@
 
 /* ------------------------------------------------------------- errors */
 
-/* GetLastError() values in the portable terms POSIX errno gives. */
+/* GetLastError() values in the portable terms POSIX errno gives: the
+** symbols of errno_posix.c's table, so a code means one thing on both. */
 static const struct { DWORD no; const char *sym; } codes[] = {
   {ERROR_FILE_NOT_FOUND, "ENOENT"}, {ERROR_PATH_NOT_FOUND, "ENOENT"},
   {ERROR_ACCESS_DENIED, "EACCES"}, {ERROR_PRIVILEGE_NOT_HELD, "EPERM"},
@@ -38,6 +39,13 @@ static const struct { DWORD no; const char *sym; } codes[] = {
   {ERROR_TOO_MANY_OPEN_FILES, "EMFILE"}, {ERROR_SHARING_VIOLATION, "EBUSY"},
   {ERROR_LOCK_VIOLATION, "EBUSY"}, {ERROR_BUSY, "EBUSY"},
   {ERROR_NOT_SUPPORTED, "ENOTSUP"}, {ERROR_WRITE_PROTECT, "EROFS"},
+  {ERROR_DIRECTORY, "ENOTDIR"}, {ERROR_CANT_RESOLVE_FILENAME, "ELOOP"},
+  {ERROR_NOT_OWNER, "EPERM"}, {ERROR_TIMEOUT, "ETIMEDOUT"},
+  {ERROR_SEM_TIMEOUT, "ETIMEDOUT"}, {ERROR_POSSIBLE_DEADLOCK, "EDEADLK"},
+  {ERROR_BUFFER_OVERFLOW, "ENAMETOOLONG"}, {ERROR_NOT_SAME_DEVICE, "EXDEV"},
+  {ERROR_INVALID_FUNCTION, "ENOSYS"}, {ERROR_CALL_NOT_IMPLEMENTED, "ENOSYS"},
+  {ERROR_NOACCESS, "EFAULT"}, {ERROR_DEV_NOT_EXIST, "ENODEV"},
+  {ERROR_BAD_UNIT, "ENODEV"},
   {0, NULL}
 };
 
@@ -308,7 +316,7 @@ static int map (wshm_region *r, HANDLE h, int writable, uint64_t need,
     utf8trim(e->msg);
     return 0;
   }
-  r->base = (unsigned char *)p;
+  r->base = r->map = (unsigned char *)p;
   r->size = (uint64_t)mbi.RegionSize;
   r->writable = writable;
   return 1;
@@ -346,19 +354,21 @@ int wshm_os_open (wshm_region *r, const char *name, size_t len,
 /* ------------------------------------------------------------- close */
 
 void wshm_os_close (wshm_region *r) {
-  void *base = r->base;
+  void *map = r->map;
   HANDLE h = (HANDLE)r->handle;
   wshm_os_init(r);  /* closed first: a second close finds nothing */
-  if (base != NULL)
-    UnmapViewOfFile(base);
+  if (map != NULL)
+    UnmapViewOfFile(map);
   if (h != NULL)
     CloseHandle(h);
 }
 
 /*
-** Windows has no way to take a name away from its holders: the mapping
-** goes with its last handle.  remove() succeeds when the name exists (so
-** cleanup code is portable) and fails as open() would otherwise.
+** Windows has no way to take a name away from its holders: a mapping goes
+** with its last handle.  remove() says what happened, and never that the
+** name went: EBUSY when the mapping exists (it is held, so it stays),
+** otherwise why it cannot be opened (ENOENT: no such name; EACCES: it
+** exists, closed to this process).
 */
 int wshm_os_remove (const char *name, size_t len, wshm_err *e) {
   WCHAR w[NAMEMAX + 1];
@@ -371,12 +381,15 @@ int wshm_os_remove (const char *name, size_t len, wshm_err *e) {
   h = OpenFileMappingW(FILE_MAP_READ, FALSE, w);
   if (h == NULL) {
     DWORD err = GetLastError();
-    if (err != ERROR_ACCESS_DENIED) {
+    if (err == ERROR_INVALID_HANDLE)
+      seterr(e, WSHM_EOPEN, "EINVAL", "remove", name,
+             "the name belongs to another kind of object");
+    else
       wshm_os_seterr(e, WSHM_EOPEN, (long)err, "remove", name);
-      return 0;
-    }
+    return 0;
   }
-  else
-    CloseHandle(h);
-  return 1;
+  CloseHandle(h);
+  seterr(e, WSHM_EOPEN, "EBUSY", "remove", name, "a Windows mapping stays "
+         "while anyone holds it and goes with its last handle");
+  return 0;
 }

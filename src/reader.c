@@ -42,7 +42,7 @@ static int readfields (lua_State *L) {
   const wshm_view *v = wshm_checkview(L, 1);
   unsigned char stackbuf[STACKCOPY], *copy = stackbuf, *p;
   int i, box = 0;
-  if (v->fld != NULL || v->lay != r->lay)
+  if (wshm_view_struct(v) != r->lay)
     return luaL_argerror(L, 1, lua_pushfstring(L, "a view of %s expected",
                          wshm_layoutlabel(L, r->lay)));
   luaL_checkstack(L, r->n + 2, "too many fields to return");
@@ -53,7 +53,7 @@ static int readfields (lua_State *L) {
   if (!wshm_view_isopen(v))  /* the allocation ran a finalizer that closed it */
     return wshm_closederror(L);
   for (i = 0, p = copy; i < r->n; p += r->it[i].size, i++)
-    memcpy(p, v->data + r->it[i].offset, r->it[i].size);
+    memcpy(p, wshm_view_data(v) + r->it[i].offset, r->it[i].size);
   for (i = 0, p = copy; i < r->n; p += r->it[i].size, i++)
     wshm_pushitem(L, r->it[i].f, p);
   if (box != 0)
@@ -88,6 +88,8 @@ static int l_reader (lua_State *L) {
     r->it[i].f = f;
     r->it[i].offset = off;
     r->it[i].size = wshm_itemsize(f);
+    if (r->it[i].size > (size_t)WSHM_MAXSIZE - r->bytes)
+      luaL_argerror(L, i + 2, "the fields are too large to read together");
     r->bytes += r->it[i].size;
   }
   lua_pushcclosure(L, readfields, 1);

@@ -13,6 +13,9 @@
 
 #include "lua.h"
 #include "layout.h"
+#include "hidden.h"
+
+WSHM_HIDE_BEGIN
 
 /* Characters in one string of the text field f. */
 #define wshm_textlen(f) ((f)->ndims > 0 ? (f)->dims[(f)->ndims - 1] : 1)
@@ -86,5 +89,7 @@ static inline int wshm_fastset (lua_State *L, int vidx, const wshm_field *f,
 ** value, and nothing stored. */
 const char *wshm_setitem (lua_State *L, int vidx, const wshm_field *f,
                           unsigned char *p);
+
+WSHM_HIDE_END
 
 #endif

@@ -7,6 +7,9 @@
 
 #include "lua.h"
 #include "lauxlib.h"
+#include "hidden.h"
+
+WSHM_HIDE_BEGIN
 
 /* Permission bits a new object gets when opts.mode is absent. */
 #define WSHM_DEFAULT_MODE  0600
@@ -48,5 +51,7 @@ const char *wshm_intname (size_t size, int issigned);
 #define WSHM_SCRATCHKEEP  ((size_t)1 << 20)
 void *wshm_scratch (lua_State *L, size_t n);
 void wshm_unscratch (lua_State *L, int idx);
+
+WSHM_HIDE_END
 
 #endif

@@ -1,12 +1,13 @@
 /*
 ** sync.c -- shm.mutex and shm.event: named cross-process mutexes and
-** auto-reset events (API.md section 4).  The system work is behind the
-** synchronisation section of backend.h.
+** auto-reset events (docs/reference.md, "Mutexes" and "Events").  The
+** system work is behind the synchronisation section of backend.h.
 **
 ** Both objects keep the name as given in user value 1.  A mutex counts
 ** the locks taken through it, so that closing (or collecting) it gives
 ** back what it still holds.
 */
+#include <stdio.h>
 #include <string.h>
 
 #include "winshm.h"
@@ -16,7 +17,6 @@
 
 #define WSHM_MUTEX      "winshm.mutex"
 #define WSHM_EVENT      "winshm.event"
-#define DEFAULT_MODE    0600
 #define MAXTIMEOUT      0x7FFFFFFF   /* ms; longer waits are for ever */
 
 typedef struct lmutex {
@@ -30,22 +30,31 @@ typedef struct levent {
 
 /* ------------------------------------------------------------ helpers */
 
-static const char *const optnames[] = {"mode", NULL};
+static const char *const optnames[] = {"mode", "shared", NULL};
 
-/* The opts table at idx (nil or { mode = }) into o. */
+/*
+** The opts table at idx (nil or { mode =, shared = }) into o.  A mode
+** that lets other users write the object needs shared = true: with it
+** they can change the lock state (docs/safety.md).
+*/
 static void checkopts (lua_State *L, int idx, wshm_syncopts *o) {
-  o->mode = DEFAULT_MODE;
+  o->mode = WSHM_DEFAULT_MODE;
+  o->shared = 0;
   if (lua_isnoneornil(L, idx)) return;
   luaL_checktype(L, idx, LUA_TTABLE);
   wshm_checkkeys(L, idx, optnames, "opts", 0);
-  if (lua_getfield(L, idx, "mode") != LUA_TNIL) {
-    lua_Integer m;
-    if (!lua_isinteger(L, -1) || (m = lua_tointeger(L, -1)) < 0 || m > 0777)
-      luaL_argerror(L, idx, "opts.mode must be an integer from 0 to 0x1FF");
-    else
-      o->mode = (unsigned)m;
+  o->mode = wshm_optmode(L, idx);
+  if (lua_getfield(L, idx, "shared") != LUA_TNIL) {
+    luaL_argcheck(L, lua_isboolean(L, -1), idx, "opts.shared must be a boolean");
+    o->shared = lua_toboolean(L, -1);
   }
   lua_pop(L, 1);
+  if ((o->mode & 022) != 0 && !o->shared) {
+    char msg[96];
+    snprintf(msg, sizeof(msg), "opts.mode 0%o lets other users write the "
+             "object: add shared = true to allow that", o->mode);
+    luaL_argerror(L, idx, msg);
+  }
 }
 
 /*

@@ -2,20 +2,30 @@
 ** sync_posix.c -- named mutexes and auto-reset events on POSIX.
 **
 ** Each object is a small managed shm object of its own, opened through
-** wshm_os_open, so it has the lifetime of a Windows kernel object: it
+** wshm_posix_open, so it has the lifetime of a Windows kernel object: it
 ** goes with its last handle, crashed or not.  The objects live under
 ** /dev/shm/winshm.mutex/ and /dev/shm/winshm.event/: a region name never
 ** contains '/', so no region can take a mutex's or an event's name.
 **
-** Objects whose every holder died are removed by the next open of an
-** object of their kind (as create and open remove them for regions), so
-** crashed processes leave nothing behind for long.
+** Lock state never sits in memory another user may write, unless the
+** caller asks for that (opts.shared): a pthread mutex holds the links of
+** its owner's robust list, which glibc and the kernel follow, so whoever
+** can write the object can make its users write where they choose.
+** Without 'shared' an object is used only when it is this user's and
+** nobody else may write it, and its directory (and /dev/shm) only when it
+** is this user's or root's and others cannot remove what is not theirs
+** (no write access, or the sticky bit, as /tmp has).
 **
-** A new object arrives zero-filled.  Its first word is an init state
-** (0 new, 1 being initialised, 2 ready): whoever moves it from 0 to 1
-** initialises the pthread objects and publishes 2; everybody else waits
-** for 2.  So several processes arriving at once never use a half-made
-** mutex.
+** A new object is prepared (its pthread objects initialised, its magic
+** written) before it gets its name, so nobody ever sees it half made and
+** nobody waits for an initialiser: an object without the magic of its
+** kind is not winshm's, EINVAL at once.
+**
+** Objects whose every holder died are removed by the next open of their
+** name, and by a sweep of their kind's directory, which a process makes
+** at its first open of the kind and then after as many opens as the last
+** sweep saw entries: linear overall, however many objects a peer plants.
+** A sweep only looks at this user's objects.
 **
 ** Mutex: a process-shared, robust, recursive pthread mutex.  EOWNERDEAD
 ** is made consistent and reported as abandoned.
@@ -32,33 +42,43 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "backend.h"
 #include "posix.h"
 
 #define SHMDIR      "/dev/shm/"
-#define MAGIC       0x77736d31u   /* "wsm1": version of the object format */
-#define INITWAIT    25000         /* x 0.2 ms: 5 s for an initialiser */
+#define MAGIC       0x77736d32u   /* "wsm2": version of the object format */
+#define PATHSIZE    (sizeof(SHMDIR) + 16 + WSHM_SYNCNAMEMAX + 1)
 
-enum { ST_NEW = 0, ST_INIT = 1, ST_READY = 2 };
+typedef struct phead {
+  unsigned magic;       /* MAGIC once prepared */
+  unsigned kind;        /* 'M' or 'E' */
+} phead;
 
 typedef struct pmutex {
-  unsigned state;
-  unsigned magic;
+  phead h;
   pthread_mutex_t m;
 } pmutex;
 
 typedef struct pevent {
-  unsigned state;
-  unsigned magic;
+  phead h;
   pthread_mutex_t m;    /* serialises set */
   sem_t sem;            /* 0 or 1: the event's state */
 } pevent;
+
+/* What differs between the two kinds. */
+typedef struct kindinfo {
+  const char *dir;      /* its directory */
+  const char *kind;     /* error kind */
+  const char *what;     /* for messages */
+  unsigned tag;         /* phead.kind */
+  size_t size;
+  int (*init) (unsigned char *base);  /* its pthread objects: 0 or errno */
+  int sweepslot;
+} kindinfo;
 
 /* ------------------------------------------------------------- helpers */
 
@@ -68,7 +88,7 @@ void wshm_os_sync_init (wshm_sync *s) {
 }
 
 int wshm_os_synccheckname (const char *name, size_t len, wshm_err *e) {
-  wshm_posix_stripprefix(name, &len);
+  wshm_os_objname(name, &len);
   if (len <= WSHM_SYNCNAMEMAX) return 1;
   e->kind = WSHM_ENAME;
   e->code = "ENAMETOOLONG";
@@ -78,110 +98,53 @@ int wshm_os_synccheckname (const char *name, size_t len, wshm_err *e) {
   return 0;
 }
 
-static void pause_briefly (void) {
-  struct timespec ts = {0, 200000};  /* 0.2 ms */
-  nanosleep(&ts, NULL);
-}
-
-static void seterr (wshm_err *e, const char *kind, int en, const char *what,
-                    const char *name) {
-  wshm_os_seterr(e, kind, en, what, name);
-}
-
-/* The directory of a kind ("winshm.mutex"), made world-usable like /tmp
-** when absent.  1, or 0 and e. */
-static int ensuredir (const char *dir, const char *kind, const char *name,
+/* The directory of kind k, made world-usable like /tmp when absent, if
+** it (and /dev/shm) may be trusted as 'own' asks.  1, or 0 and e. */
+static int ensuredir (const kindinfo *k, int own, const char *name,
                       wshm_err *e) {
-  char path[64];
-  struct stat st;
-  snprintf(path, sizeof(path), SHMDIR "%s", dir);
-  if (mkdir(path, 01777) == 0)
-    chmod(path, 01777);  /* not narrowed by the umask */
+  if (!wshm_posix_trustdir(SHMDIR, own, k->kind, name, e)) return 0;
+  if (mkdir(k->dir, 01777) == 0)
+    chmod(k->dir, 01777);  /* not narrowed by the umask */
   else if (errno != EEXIST) {
-    seterr(e, kind, errno, "create the directory of", name);
+    wshm_os_seterr(e, k->kind, errno, "create the directory of", name);
     return 0;
   }
-  if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
-    seterr(e, kind, ENOTDIR, "use the directory of", name);
-    return 0;
-  }
-  return 1;
+  return wshm_posix_trustdir(k->dir, own, k->kind, name, e);
 }
+
+/* ------------------------------------------------------------- sweeps */
 
 /*
-** Remove the objects in 'dir' that nobody holds: managed (sticky) ones
-** on which an exclusive lock can be had.  Every live handle holds a
-** shared lock, and an object is locked before it is linked, so only
-** objects whose processes died are taken.
+** Remove this user's objects in 'dir' that nobody holds: managed
+** (sticky) ones on which an exclusive lock can be had.  Every live handle
+** holds a shared lock, and an object is locked before it is linked, so
+** only objects whose processes died are taken.  Returns the entries seen.
 */
-static void sweep (const char *dir) {
-  char path[WSHM_SYNCNAMEMAX + 64];
+static size_t sweep (const char *dir) {
+  uid_t me = geteuid();
+  size_t n = 0;
   DIR *d;
   struct dirent *de;
-  snprintf(path, sizeof(path), SHMDIR "%s", dir);
-  if ((d = opendir(path)) == NULL) return;
+  if ((d = opendir(dir)) == NULL) return 0;
   while ((de = readdir(d)) != NULL) {
     struct stat st, now;
     int fd;
-    if (de->d_name[0] == '.') continue;
+    n++;
+    if (de->d_name[0] == '.'
+        || fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0
+        || !S_ISREG(st.st_mode) || !(st.st_mode & S_ISVTX) || st.st_uid != me)
+      continue;
     fd = openat(dirfd(d), de->d_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW
                                       | O_NONBLOCK);
     if (fd < 0) continue;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & S_ISVTX)
-        && flock(fd, LOCK_EX | LOCK_NB) == 0
+    if (fstat(fd, &st) == 0 && flock(fd, LOCK_EX | LOCK_NB) == 0
         && fstatat(dirfd(d), de->d_name, &now, AT_SYMLINK_NOFOLLOW) == 0
         && now.st_dev == st.st_dev && now.st_ino == st.st_ino)
       unlinkat(dirfd(d), de->d_name, 0);
     close(fd);
   }
   closedir(d);
-}
-
-/*
-** Open (or create) the shm object at 'path' ("dir/name") of 'size' bytes
-** into r, and make sure its pthread objects are initialised (by 'init',
-** run by exactly one process).  1, or 0 and e with nothing left open.
-*/
-static int mapobj (wshm_region *r, const char *path, const char *kind,
-                   const char *name, size_t size, const wshm_syncopts *o,
-                   int (*init) (void *), wshm_err *e) {
-  wshm_ropts ro;
-  unsigned *state, expect = ST_NEW;
-  int i;
-  memset(&ro, 0, sizeof(ro));
-  ro.size = size;
-  ro.mode = o->mode;
-  if (!wshm_os_open(r, path, strlen(path), WSHM_GET_OR_CREATE, &ro, e)) {
-    if (strcmp(e->kind, WSHM_ENAME) != 0) e->kind = kind;
-    return 0;
-  }
-  state = (unsigned *)(void *)r->base;
-  if (__atomic_compare_exchange_n(state, &expect, ST_INIT, 0,
-                                  __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-    int en;
-    state[1] = MAGIC;
-    if ((en = init(r->base)) != 0) {
-      __atomic_store_n(state, ST_NEW, __ATOMIC_RELEASE);
-      wshm_os_close(r);
-      seterr(e, kind, en, "initialise", name);
-      return 0;
-    }
-    __atomic_store_n(state, ST_READY, __ATOMIC_RELEASE);
-  }
-  for (i = 0; __atomic_load_n(state, __ATOMIC_ACQUIRE) != ST_READY; i++) {
-    if (i == INITWAIT) {  /* its initialiser died half-way */
-      wshm_os_close(r);
-      seterr(e, kind, EAGAIN, "initialise", name);
-      return 0;
-    }
-    pause_briefly();
-  }
-  if (state[1] != MAGIC) {
-    wshm_os_close(r);
-    seterr(e, kind, EINVAL, "use (foreign object format)", name);
-    return 0;
-  }
-  return 1;
+  return n;
 }
 
 /*
@@ -189,7 +152,9 @@ static int mapobj (wshm_region *r, const char *path, const char *kind,
 ** handles it has: a robust mutex is linked by its address into the list
 ** of robust mutexes its owner thread holds, so it must be reached through
 ** one mapping only, and stay mapped while any handle (and so possibly a
-** lock) remains.  Process-wide, as that list is.
+** lock) remains.  Process-wide, as that list is; so are the sweep
+** counters (opens of each kind since its last sweep, and how many opens
+** the next sweep waits for).
 */
 typedef struct mapping {
   struct mapping *next;
@@ -198,44 +163,106 @@ typedef struct mapping {
 } mapping;
 
 static mapping *mapped = NULL;
+static struct { size_t opens, due; } sweeps[2];
 static pthread_mutex_t mappedlock = PTHREAD_MUTEX_INITIALIZER;
 
-/*
-** Open the object 'name' of the kind kept in 'dir' for s: share this
-** process's mapping of it, or make one.  1, or 0 and e.
-*/
-static int openobj (wshm_sync *s, const char *dir, const char *kind,
-                    const char *name, size_t len, size_t size,
-                    const wshm_syncopts *o, int (*init) (void *),
+/* Sweep k's directory when its turn has come (mappedlock held). */
+static void maybe_sweep (const kindinfo *k) {
+  if (sweeps[k->sweepslot].opens++ < sweeps[k->sweepslot].due) return;
+  sweeps[k->sweepslot].due = sweep(k->dir);
+  sweeps[k->sweepslot].opens = 0;
+}
+
+/* Was s's object lost (another process truncated it)?  Then e says so:
+** every operation asks before and after it touches the object. */
+static int lostobj (const wshm_sync *s, const char *kind, const char *what,
                     wshm_err *e) {
-  char path[WSHM_SYNCNAMEMAX + 32];
+  if (!wshm_lost(&((const mapping *)s->handle)->r)) return 0;
+  wshm_posix_fail(e, kind, "EIO", what, s->r.id, "its object was truncated"
+                  " by another process");
+  return 1;
+}
+
+/* ------------------------------------------------------------ objects */
+
+/* Prepare a new object of kind k (wshm_pobj's init): its pthread
+** objects, then the header that says it is ready. */
+static int prepare (unsigned char *base, const void *arg) {
+  const kindinfo *k = (const kindinfo *)arg;
+  phead *h = (phead *)(void *)base;
+  int en = k->init(base);
+  h->kind = k->tag;
+  h->magic = MAGIC;
+  return en;
+}
+
+/* Map (or create) the object of p into a new mapping, and check that it
+** is a prepared object of kind k.  NULL and e on failure. */
+static mapping *newmapping (const kindinfo *k, const wshm_pobj *p,
+                            const wshm_syncopts *o, wshm_err *e) {
+  wshm_ropts ro;
+  mapping *m = (mapping *)calloc(1, sizeof(*m));
+  const phead *h;
+  if (m == NULL) {
+    wshm_os_seterr(e, k->kind, ENOMEM, "open", p->name);
+    return NULL;
+  }
+  memset(&ro, 0, sizeof(ro));
+  ro.size = k->size;
+  ro.mode = o->mode;
+  if (!wshm_posix_open(&m->r, p, WSHM_GET_OR_CREATE, &ro, e)) {
+    free(m);
+    return NULL;
+  }
+  h = (const phead *)(const void *)m->r.base;  /* NULL if already lost */
+  if (h == NULL || h->magic != MAGIC || h->kind != k->tag) {
+    wshm_os_close(&m->r);
+    free(m);
+    wshm_posix_fail(e, k->kind, "EINVAL", "use", p->name, "not a winshm %s"
+                    " (foreign object format)", k->what);
+    return NULL;
+  }
+  return m;
+}
+
+/*
+** Open the object 'name' of kind k for s: share this process's mapping
+** of it, or make one.  1, or 0 and e.
+*/
+static int openobj (wshm_sync *s, const kindinfo *k, const char *name,
+                    size_t len, const wshm_syncopts *o, wshm_err *e) {
+  char path[PATHSIZE], shown[WSHM_SYNCNAMEMAX + 1];
+  wshm_pobj p;
   mapping *m;
-  name = wshm_posix_stripprefix(name, &len);
-  if (!ensuredir(dir, kind, name, e)) return 0;
-  snprintf(path, sizeof(path), "%s/%.*s", dir, (int)len, name);
+  name = wshm_os_objname(name, &len);
+  snprintf(shown, sizeof(shown), "%.*s", (int)len, name);
+  if (!ensuredir(k, !o->shared, shown, e)) return 0;
+  snprintf(path, sizeof(path), "%s/%s", k->dir, shown);
+  memset(&p, 0, sizeof(p));
+  p.path = path;
+  p.kind = k->kind;
+  p.name = shown;
+  p.own = !o->shared;
+  p.init = prepare;
+  p.initarg = k;
   pthread_mutex_lock(&mappedlock);
   for (m = mapped; m != NULL; m = m->next)
-    if (strcmp(m->r.id + sizeof(SHMDIR) - 1, path) == 0) break;
+    if (strcmp(m->r.id, path) == 0) break;
   if (m == NULL) {
-    sweep(dir);
-    if ((m = (mapping *)calloc(1, sizeof(*m))) == NULL) {
-      pthread_mutex_unlock(&mappedlock);
-      seterr(e, kind, ENOMEM, "open", name);
-      return 0;
+    maybe_sweep(k);
+    if ((m = newmapping(k, &p, o, e)) != NULL) {
+      m->next = mapped;
+      mapped = m;
     }
-    if (!mapobj(&m->r, path, kind, name, size, o, init, e)) {
-      pthread_mutex_unlock(&mappedlock);
-      free(m);
-      return 0;
-    }
-    m->next = mapped;
-    mapped = m;
   }
-  m->refs++;
+  else if (!wshm_posix_usable((int)m->r.handle, &p, e))
+    m = NULL;  /* opened before with 'shared'; not trusted without */
+  if (m != NULL) m->refs++;
   pthread_mutex_unlock(&mappedlock);
+  if (m == NULL) return 0;
   s->handle = (intptr_t)m;
-  s->obj = m->r.base;
-  snprintf(s->r.id, sizeof(s->r.id), "%s", m->r.id + sizeof(SHMDIR) - 1);
+  s->obj = m->r.map;  /* stays mapped, also once the object is lost */
+  snprintf(s->r.id, sizeof(s->r.id), "%s", shown);
   s->open = 1;
   return 1;
 }
@@ -306,35 +333,45 @@ static int lockrobust (pthread_mutex_t *m, long timeout_ms) {
 
 /* -------------------------------------------------------------- mutex */
 
-static int initpmutex (void *p) {
-  return initmutex(&((pmutex *)p)->m, PTHREAD_MUTEX_RECURSIVE);
+static int initpmutex (unsigned char *base) {
+  return initmutex(&((pmutex *)(void *)base)->m, PTHREAD_MUTEX_RECURSIVE);
 }
+
+static const kindinfo MUTEX = {
+  SHMDIR "winshm.mutex", WSHM_EMUTEX, "mutex", 'M', sizeof(pmutex),
+  initpmutex, 0
+};
 
 int wshm_os_mutex_open (wshm_sync *s, const char *name, size_t len,
                         const wshm_syncopts *o, wshm_err *e) {
   wshm_os_sync_init(s);
-  return openobj(s, "winshm.mutex", WSHM_EMUTEX, name, len, sizeof(pmutex), o,
-                 initpmutex, e);
+  return openobj(s, &MUTEX, name, len, o, e);
 }
 
 enum wshm_wait wshm_os_mutex_lock (wshm_sync *s, long timeout_ms,
                                    wshm_err *e) {
-  int en = lockrobust(&((pmutex *)s->obj)->m, timeout_ms);
+  int en;
+  if (lostobj(s, WSHM_EMUTEX, "lock", e)) return WSHM_WAIT_FAILED;
+  en = lockrobust(&((pmutex *)s->obj)->m, timeout_ms);
+  if (lostobj(s, WSHM_EMUTEX, "lock", e)) return WSHM_WAIT_FAILED;
   switch (en) {
     case 0: return WSHM_WAIT_OK;
     case EOWNERDEAD: return WSHM_WAIT_ABANDONED;
     case ETIMEDOUT: return WSHM_WAIT_TIMEOUT;
     default:
-      seterr(e, WSHM_EMUTEX, en, "lock", s->r.id);
+      wshm_os_seterr(e, WSHM_EMUTEX, en, "lock", s->r.id);
       return WSHM_WAIT_FAILED;
   }
 }
 
 enum wshm_wait wshm_os_mutex_unlock (wshm_sync *s, wshm_err *e) {
-  int en = pthread_mutex_unlock(&((pmutex *)s->obj)->m);
+  int en;
+  if (lostobj(s, WSHM_EMUTEX, "unlock", e)) return WSHM_WAIT_FAILED;
+  en = pthread_mutex_unlock(&((pmutex *)s->obj)->m);
+  if (lostobj(s, WSHM_EMUTEX, "unlock", e)) return WSHM_WAIT_FAILED;
   if (en == 0) return WSHM_WAIT_OK;
   if (en == EPERM) return WSHM_WAIT_NOTOWNER;
-  seterr(e, WSHM_EMUTEX, en, "unlock", s->r.id);
+  wshm_os_seterr(e, WSHM_EMUTEX, en, "unlock", s->r.id);
   return WSHM_WAIT_FAILED;
 }
 
@@ -344,26 +381,32 @@ void wshm_os_mutex_close (wshm_sync *s) {
 
 /* -------------------------------------------------------------- event */
 
-static int initpevent (void *p) {
-  pevent *ev = (pevent *)p;
+static int initpevent (unsigned char *base) {
+  pevent *ev = (pevent *)(void *)base;
   int en = initmutex(&ev->m, PTHREAD_MUTEX_NORMAL);
   if (en == 0 && sem_init(&ev->sem, 1, 0) != 0)
     en = errno;
   return en;
 }
 
+static const kindinfo EVENT = {
+  SHMDIR "winshm.event", WSHM_EEVENT, "event", 'E', sizeof(pevent),
+  initpevent, 1
+};
+
 int wshm_os_event_open (wshm_sync *s, const char *name, size_t len,
                         const wshm_syncopts *o, wshm_err *e) {
   wshm_os_sync_init(s);
-  return openobj(s, "winshm.event", WSHM_EEVENT, name, len, sizeof(pevent), o,
-                 initpevent, e);
+  return openobj(s, &EVENT, name, len, o, e);
 }
 
 int wshm_os_event_set (wshm_sync *s, wshm_err *e) {
   pevent *ev = (pevent *)s->obj;
-  int v = 0, en = lockrobust(&ev->m, WSHM_INFINITE);
+  int v = 0, en;
+  if (lostobj(s, WSHM_EEVENT, "set", e)) return 0;
+  en = lockrobust(&ev->m, WSHM_INFINITE);
   if (en != 0 && en != EOWNERDEAD) {
-    seterr(e, WSHM_EEVENT, en, "set", s->r.id);
+    wshm_os_seterr(e, WSHM_EEVENT, en, "set", s->r.id);
     return 0;
   }
   /* at most 1: setting a set event changes nothing */
@@ -372,8 +415,9 @@ int wshm_os_event_set (wshm_sync *s, wshm_err *e) {
   else
     en = 0;
   pthread_mutex_unlock(&ev->m);
+  if (lostobj(s, WSHM_EEVENT, "set", e)) return 0;
   if (en != 0) {
-    seterr(e, WSHM_EEVENT, en, "set", s->r.id);
+    wshm_os_seterr(e, WSHM_EEVENT, en, "set", s->r.id);
     return 0;
   }
   return 1;
@@ -384,15 +428,17 @@ enum wshm_wait wshm_os_event_wait (wshm_sync *s, long timeout_ms,
   pevent *ev = (pevent *)s->obj;
   struct timespec ts;
   int rc;
+  if (lostobj(s, WSHM_EEVENT, "wait for", e)) return WSHM_WAIT_FAILED;
   if (timeout_ms > 0) ts = deadline(timeout_ms);
   do {
     if (timeout_ms == 0) rc = sem_trywait(&ev->sem);
     else if (timeout_ms == WSHM_INFINITE) rc = sem_wait(&ev->sem);
     else rc = sem_clockwait(&ev->sem, CLOCK_MONOTONIC, &ts);
   } while (rc != 0 && errno == EINTR);
+  if (lostobj(s, WSHM_EEVENT, "wait for", e)) return WSHM_WAIT_FAILED;
   if (rc == 0) return WSHM_WAIT_OK;
   if (errno == EAGAIN || errno == ETIMEDOUT) return WSHM_WAIT_TIMEOUT;
-  seterr(e, WSHM_EEVENT, errno, "wait for", s->r.id);
+  wshm_os_seterr(e, WSHM_EEVENT, errno, "wait for", s->r.id);
   return WSHM_WAIT_FAILED;
 }
 

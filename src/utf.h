@@ -7,6 +7,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "hidden.h"
+
+WSHM_HIDE_BEGIN
 
 /* Decode one UTF-8 sequence of s[0..len) (len >= 1) into *cp; its length,
 ** or 0 if invalid (overlong, surrogate, above U+10FFFF, truncated). */
@@ -17,5 +20,7 @@ size_t wshm_utf8enc (uint32_t cp, char *buf);
 
 /* 1 if s[0..len) is well-formed UTF-8, else 0. */
 int wshm_utf8valid (const char *s, size_t len);
+
+WSHM_HIDE_END
 
 #endif

@@ -12,6 +12,9 @@
 #include "backend.h"
 #include "codec.h"
 #include "layout.h"
+#include "hidden.h"
+
+WSHM_HIDE_BEGIN
 
 #define WSHM_VIEW       "winshm.view"
 
@@ -24,7 +27,8 @@ typedef struct wshm_vclass {
 } wshm_vclass;
 
 /*
-** A view (userdata WSHM_VIEW).  A struct view ('fld' NULL) covers a whole
+** A view (userdata WSHM_VIEW).  Its fields are view.c's; the layers
+** above use the functions below.  A struct view ('fld' NULL) covers a whole
 ** layout; an array view covers level 'level' of the array field 'fld'.
 ** 'r' is the link's region: r->base == NULL means the link is closed.
 ** 'lay' is the layout viewed, or for an array view the layout that holds
@@ -64,6 +68,23 @@ static inline size_t wshm_view_size (const wshm_view *v) {
   return v->fld == NULL ? v->lay->size : v->n * v->stride;
 }
 
+/* Its first byte in the mapping: use it only while wshm_view_isopen(v),
+** with no Lua code run since that was checked. */
+static inline unsigned char *wshm_view_data (const wshm_view *v) {
+  return v->data;
+}
+
+/* Does the view allow writes? */
+static inline int wshm_view_writable (const wshm_view *v) {
+  return v->writable;
+}
+
+/* The layout of a struct view (the whole of it), or NULL for an array
+** view. */
+static inline const wshm_layout *wshm_view_struct (const wshm_view *v) {
+  return v->fld == NULL ? v->lay : NULL;
+}
+
 /* Push the userdata of the view at vidx's layout (v->lay) and fill s with
 ** what the view covers, for the codec. */
 void wshm_view_span (lua_State *L, int vidx, wshm_span *s);
@@ -95,5 +116,7 @@ void wshm_view_field (lua_State *L, int vidx, int kidx, wshm_fieldref *f);
 
 /* Views, link:get/get_mut/view, shm.sizeof. */
 void wshm_open_view (lua_State *L);
+
+WSHM_HIDE_END
 
 #endif

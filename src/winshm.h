@@ -22,7 +22,14 @@
 #include "lua.h"
 #include "lauxlib.h"
 
-#define WSHM_VERSION    "0.1.0"
+/* The version is the number in the file VERSION; every build passes it
+** as -DWSHM_VERSION_NUMBER=x.y.z (the Makefile, the rockspec). */
+#ifndef WSHM_VERSION_NUMBER
+#error "build with -DWSHM_VERSION_NUMBER=x.y.z, the number in the file VERSION"
+#endif
+#define WSHM_STRINGIFY_(x)  #x
+#define WSHM_STRINGIFY(x)   WSHM_STRINGIFY_(x)
+#define WSHM_VERSION    WSHM_STRINGIFY(WSHM_VERSION_NUMBER)
 
 /* Registry key of the module table (one per Lua state). */
 #define WSHM_MODULE     "winshm.module"
@@ -37,6 +44,10 @@
 
 /* The only exported symbol. */
 WSHM_EXPORT int luaopen_winshm (lua_State *L);
+
+#include "hidden.h"
+
+WSHM_HIDE_BEGIN
 
 /* Each subject adds its functions to the module table at the stack top. */
 void wshm_open_errors (lua_State *L);
@@ -53,5 +64,7 @@ void wshm_open_cdef (lua_State *L);
 void wshm_open_embedded (lua_State *L);
 /* shm._sys for the command-line tools (tools_posix.c, tools_win32.c). */
 void wshm_open_tools (lua_State *L);
+
+WSHM_HIDE_END
 
 #endif

@@ -132,6 +132,14 @@ function H.run(src, ...)
   return ok, out, code
 end
 
+-- The whole content of a file.
+function H.read(path)
+  local f = assert(io.open(path, "rb"))
+  local s = f:read("a")
+  f:close()
+  return s
+end
+
 -- Run a shell command line; returns ok, output (stdout and stderr).
 function H.sh(cmd)
   local p = popen(cmd .. " 2>&1")

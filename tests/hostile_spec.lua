@@ -177,43 +177,7 @@ describe("hostile contents", function()
     assert.equal("RegionTooSmall", err.kind)
   end, { "posix" })
 
-  -- A documented limit (docs/safety.md): a process with write access can
-  -- shrink a POSIX region under everybody's mapping; touching the lost
-  -- pages then raises SIGBUS, which winshm does not catch.
-  it("a region truncated under a mapping raises SIGBUS (a known limit) #posix", function()
-    local name = H.name("sigbus")
-    local script = os.tmpname()
-    local f = assert(io.open(script, "w"))
-    f:write([[
-      local shm = require "winshm"
-      local name = ...
-      local l = assert(shm.create(name, 8192))
-      l:write_bytes(0, "alive")
-      io.open("/dev/shm/" .. name, "w"):close()   -- truncate to 0 bytes
-      io.write("truncated\n"); io.flush()
-      l:read_bytes(4096, 1)
-      io.write("survived\n")
-    ]])
-    f:close()
-    -- under the sanitizers the signal must reach the process as it would
-    -- without them (ASan would report it as a crash of its own)
-    local asan = os.getenv("ASAN_OPTIONS")
-    local env = asan and ("ASAN_OPTIONS=%s "):format(H.quote(asan .. ":handle_sigbus=0")) or ""
-    local p = io.popen(("%s%s %s %s 2>&1"):format(env, H.quote(H.host),
-      H.quote(script), name))
-    local out = p:read("a")
-    local ok, _, code = p:close()
-    os.remove(script)
-    assert.is_falsy(ok)
-    assert.matches("truncated", out)
-    assert.is_falsy(out:find("survived", 1, true))
-    assert.is_true(code == 7 or code == 135, "exit " .. tostring(code))
-    -- the dead process's region is stale; the next open clears it
-    local l, err = shm.open(name, 0)
-    assert.is_nil(l)
-    assert.equal("ENOENT", err.code)
-    assert.is_false(H.shm_exists(name))
-  end, { "posix" })
+  -- A region truncated under a mapping (SIGBUS) is tests/truncation_spec.lua.
 
   -- The host has winshm built in; a require after package.loaded.winshm
   -- was cleared (busted's insulation, a test of globals) may find

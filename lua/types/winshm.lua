@@ -4,7 +4,7 @@
 -- in .luarc.json) to complete shm.*, link methods, views and error fields.
 
 ---@class winshm
----@field _VERSION string  the module's version, "0.1.0"
+---@field _VERSION string  the module's version, "x.y.z" (the number in the file VERSION)
 local shm = {}
 
 -- ================================================================ types
@@ -237,6 +237,7 @@ function shm.type(x) end
 ---Options of shm.mutex and shm.event.
 ---@class winshm.syncopts
 ---@field mode? integer   POSIX permissions (default 0600)
+---@field shared? boolean accept one other users own or may write (POSIX)
 
 ---A cross-process named mutex, created if absent.
 ---@param name string
