@@ -48,7 +48,7 @@ void wshm_atomicfield (lua_State *L, int vidx, int kidx, wshm_fieldref *f,
     luaL_error(L, "attempt to write field '%s' of %s through a read-only view",
                lua_tostring(L, kidx), wshm_view_label(L, wshm_toview(L, vidx)));
   if (f->r->base == NULL)  /* the key, made a string, ran a finalizer */
-    wshm_closederror(L);
+    wshm_view_unusable(L, vidx, 0);
 }
 
 /*
@@ -127,7 +127,7 @@ static wshm_fieldref resolve (lua_State *L, lastfield *c, int write) {
       c->view = v;
     }
     if (f.r->base == NULL)  /* the allocations ran a finalizer that closed it */
-      wshm_closederror(L);
+      wshm_view_unusable(L, 1, 0);
   }
   return f;
 }
@@ -255,22 +255,32 @@ int wshm_acas (const wshm_fieldref *f, uint64_t expect, uint64_t v,
 
 /* ------------------------------------------------------------ Lua side */
 
+/* After the access to f: raise if a truncation made it miss. */
+static inline void checklost (lua_State *L, const wshm_fieldref *f,
+                              int write) {
+  if (wshm_lost(f->r)) wshm_view_unusable(L, 1, write);
+}
+
 static int l_atomic_load (lua_State *L) {
   wshm_fieldref f = checkfield(L, 0);
-  wshm_apush(L, &f, wshm_aload(&f));
+  uint64_t bits = wshm_aload(&f);
+  checklost(L, &f, 0);
+  wshm_apush(L, &f, bits);
   return 1;
 }
 
 static int l_atomic_store (lua_State *L) {
   wshm_fieldref f = checkfield(L, 1);
   wshm_astore(&f, checkvalue(L, 3, &f, 0));
+  checklost(L, &f, 1);
   return 0;
 }
 
 static int l_atomic_add (lua_State *L) {
   wshm_fieldref f = checkfield(L, 1);
-  uint64_t d = checkvalue(L, 3, &f, 1);
-  wshm_apush(L, &f, wshm_aadd(&f, d));
+  uint64_t d = checkvalue(L, 3, &f, 1), old = wshm_aadd(&f, d);
+  checklost(L, &f, 1);
+  wshm_apush(L, &f, old);
   return 1;
 }
 
@@ -283,6 +293,7 @@ static int l_atomic_cas (lua_State *L) {
   expect = checkvalue(L, 3, &f, 0);
   v = checkvalue(L, 4, &f, 0);
   ok = wshm_acas(&f, expect, v, &old);
+  checklost(L, &f, 1);
   lua_pushboolean(L, ok);
   wshm_apush(L, &f, old);
   return 2;

@@ -184,12 +184,14 @@ static int l_read_consistent (lua_State *L) {
   copy = (unsigned char *)wshm_scratch(L, sp.size);
   cidx = lua_gettop(L);
   if (!wshm_view_isopen(v))  /* Lua code ran meanwhile and closed it */
-    return wshm_closederror(L);
+    return wshm_view_unusable(L, 1, 0);
   if (!snapshot(&s, wshm_view_data(v), sp.size, copy, tries, &version)) {
+    wshm_view_checklost(L, 1, v, 0);
     luaL_pushfail(L);
     lua_pushliteral(L, "torn");
     return 2;
   }
+  wshm_view_checklost(L, 1, v, 0);
   wshm_decode(L, lidx, &sp, copy, into);
   wshm_unscratch(L, cidx);
   wshm_apush(L, &s.b, version);
@@ -211,6 +213,7 @@ static int l_snapshot (lua_State *L) {
   int cidx;
   if (lua_isnoneornil(L, 2)) {  /* lua_pushlstring copies before collecting */
     lua_pushlstring(L, (const char *)wshm_view_data(v), size);
+    wshm_view_checklost(L, 1, v, 0);
     return 1;
   }
   lua_settop(L, 3);
@@ -218,12 +221,14 @@ static int l_snapshot (lua_State *L) {
   copy = (unsigned char *)wshm_scratch(L, size);
   cidx = lua_gettop(L);
   if (!wshm_view_isopen(v))
-    return wshm_closederror(L);
+    return wshm_view_unusable(L, 1, 0);
   if (!snapshot(&s, wshm_view_data(v), size, copy, tries, &version)) {
+    wshm_view_checklost(L, 1, v, 0);
     luaL_pushfail(L);
     lua_pushliteral(L, "torn");
     return 2;
   }
+  wshm_view_checklost(L, 1, v, 0);
   lua_pushlstring(L, (const char *)copy, size);
   wshm_unscratch(L, cidx);
   return 1;
@@ -319,13 +324,14 @@ static int writetable (lua_State *L, const wshm_view *v, const scheme *s) {
   enterwrite(L, s);
   if (!wshm_view_isopen(v)) {  /* Lua code ran meanwhile and closed it */
     leavewrite(L, s);
-    return wshm_closederror(L);
+    return wshm_view_unusable(L, 1, 0);
   }
   if (!openwrite(s, &done))
     return busy(L, s);
   wshm_plan_apply(L, pidx, wshm_view_data(v));
   closewrite(s, done);
   leavewrite(L, s);
+  wshm_view_checklost(L, 1, v, 1);
   wshm_apush(L, &s->a, done);
   return 1;
 }
@@ -337,7 +343,7 @@ static int writefunction (lua_State *L, const wshm_view *v, const scheme *s) {
   enterwrite(L, s);
   if (!wshm_view_isopen(v)) {
     leavewrite(L, s);
-    return wshm_closederror(L);
+    return wshm_view_unusable(L, 1, 0);
   }
   if (!openwrite(s, &done))
     return busy(L, s);
@@ -347,11 +353,12 @@ static int writefunction (lua_State *L, const wshm_view *v, const scheme *s) {
   leavewrite(L, s);
   if (!wshm_view_isopen(v)) {  /* fn closed the link: the write stays open */
     if (status != LUA_OK) return lua_error(L);
-    return wshm_closederror(L);
+    return wshm_view_unusable(L, 1, 0);
   }
   closewrite(s, done);  /* even after an error: readers must not wait */
   if (status != LUA_OK)
     return lua_error(L);
+  wshm_view_checklost(L, 1, v, 1);
   wshm_apush(L, &s->a, done);
   return 1;
 }

@@ -34,8 +34,9 @@ static int l_read (lua_State *L) {
   wshm_view_span(L, 1, &s);            /* 3: the layout */
   copy = (unsigned char *)wshm_scratch(L, s.size);  /* 4 */
   if (!wshm_view_isopen(v))  /* the allocation ran a finalizer that closed it */
-    return wshm_closederror(L);
+    return wshm_view_unusable(L, 1, 0);
   memcpy(copy, wshm_view_data(v), s.size);
+  wshm_view_checklost(L, 1, v, 0);
   wshm_decode(L, 3, &s, copy, into);
   wshm_unscratch(L, 4);
   return 1;
@@ -54,8 +55,9 @@ static int l_write (lua_State *L) {
   wshm_plan_new(L);                    /* 4 */
   wshm_encode(L, 3, &s, 2, 4);
   if (!wshm_view_isopen(v))  /* encoding ran Lua code that closed it */
-    return wshm_closederror(L);
+    return wshm_view_unusable(L, 1, 0);
   wshm_plan_apply(L, 4, wshm_view_data(v));
+  wshm_view_checklost(L, 1, v, 1);
   return 0;
 }
 

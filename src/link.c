@@ -21,20 +21,19 @@ int wshm_closederror (lua_State *L) {
   return luaL_error(L, "attempt to use a closed link");
 }
 
-/* Raise for the link at idx, whose region another process truncated
-** (POSIX); 'what' leads the message. */
-static int losterror (lua_State *L, int idx, const char *what) {
-  lua_getiuservalue(L, idx, LINK_NAME);
+int wshm_unusable (lua_State *L, int kidx, const char *what) {
+  const wshm_link *k = (const wshm_link *)lua_touserdata(L, kidx);
+  if (k == NULL || !wshm_lost(&k->r))
+    return wshm_closederror(L);
+  lua_getiuservalue(L, kidx, LINK_NAME);
   return luaL_error(L, "%sregion '%s' was truncated by another process",
                     what, lua_tostring(L, -1));
 }
 
 wshm_link *wshm_checklink (lua_State *L, int idx) {
   wshm_link *k = (wshm_link *)luaL_checkudata(L, idx, WSHM_LINK);
-  if (k->r.base == NULL) {
-    if (wshm_lost(&k->r)) losterror(L, idx, "");
-    wshm_closederror(L);
-  }
+  if (k->r.base == NULL)
+    wshm_unusable(L, idx, "");
   return k;
 }
 
@@ -202,7 +201,7 @@ static void checkrange (lua_State *L, wshm_link *k, lua_Integer off,
 ** them (a number made a string) may run a finalizer that closes it. */
 static wshm_link *stillopen (lua_State *L, wshm_link *k) {
   if (k->r.base == NULL)
-    wshm_closederror(L);
+    wshm_unusable(L, 1, "");
   return k;
 }
 
@@ -218,7 +217,7 @@ static int link_read_bytes (lua_State *L) {
     n = (lua_Integer)(k->r.size - (uint64_t)off);
   checkrange(L, k, off, n);
   lua_pushlstring(L, (const char *)k->r.base + off, (size_t)n);
-  if (wshm_lost(&k->r)) return losterror(L, 1, "");
+  if (wshm_lost(&k->r)) return wshm_unusable(L, 1, "");
   return 1;
 }
 
@@ -235,7 +234,7 @@ static int link_write_bytes (lua_State *L) {
   }
   checkrange(L, k, off, (lua_Integer)n);
   memcpy(k->r.base + off, s, n);
-  if (wshm_lost(&k->r)) return losterror(L, 1, "write lost: ");
+  if (wshm_lost(&k->r)) return wshm_unusable(L, 1, "write lost: ");
   return 0;
 }
 

@@ -32,6 +32,10 @@ wshm_link *wshm_tolink (lua_State *L, int idx);
 wshm_link *wshm_checklink (lua_State *L, int idx);
 /* Raise the error every use of a closed link raises. */
 int wshm_closederror (lua_State *L);
+/* Raise for the link at kidx, whose region cannot be used: "attempt to use
+** a closed link", or, when another process truncated it (POSIX), "region
+** 'NAME' was truncated by another process" led by 'what'. */
+int wshm_unusable (lua_State *L, int kidx, const char *what);
 
 /* shm.create, get_or_create, open, open_existing, remove; the link type. */
 void wshm_open_link (lua_State *L);

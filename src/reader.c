@@ -51,9 +51,10 @@ static int readfields (lua_State *L) {
     box = lua_gettop(L);
   }
   if (!wshm_view_isopen(v))  /* the allocation ran a finalizer that closed it */
-    return wshm_closederror(L);
+    return wshm_view_unusable(L, 1, 0);
   for (i = 0, p = copy; i < r->n; p += r->it[i].size, i++)
     memcpy(p, wshm_view_data(v) + r->it[i].offset, r->it[i].size);
+  wshm_view_checklost(L, 1, v, 0);
   for (i = 0, p = copy; i < r->n; p += r->it[i].size, i++)
     wshm_pushitem(L, r->it[i].f, p);
   if (box != 0)

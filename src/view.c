@@ -48,8 +48,13 @@ wshm_view *wshm_checkview (lua_State *L, int idx) {
   if (v == NULL)
     luaL_typeerror(L, idx, "view");
   else if (!wshm_view_isopen(v))
-    wshm_closederror(L);
+    wshm_view_unusable(L, idx, 0);
   return v;
+}
+
+int wshm_view_unusable (lua_State *L, int vidx, int write) {
+  lua_getiuservalue(L, vidx, VUV_LINK);
+  return wshm_unusable(L, lua_gettop(L), write ? "write lost: " : "");
 }
 
 const char *wshm_view_label (lua_State *L, const wshm_view *v) {
@@ -90,7 +95,7 @@ static int fielderror (lua_State *L, const wshm_layout *lay, const char *name,
 /* Raise for the key at 2 of struct view v, which names no field. */
 static int nofield (lua_State *L, const wshm_view *v) {
   if (!wshm_view_isopen(v))
-    return wshm_closederror(L);
+    return wshm_view_unusable(L, 1, 0);
   if (lua_type(L, 2) == LUA_TSTRING)
     return luaL_error(L, "no field '%s' in %s", lua_tostring(L, 2),
                       wshm_layoutlabel(L, v->lay));
@@ -227,8 +232,9 @@ static int assign (lua_State *L, const wshm_view *v, const wshm_field *f,
   lua_getiuservalue(L, 1, VUV_LAYOUT);
   wshm_encodefield(L, 5, f, level, off, index, 3, 4);
   if (!wshm_view_isopen(v))  /* encoding ran Lua code that closed it */
-    return wshm_closederror(L);
+    return wshm_view_unusable(L, 1, 0);
   wshm_plan_apply(L, 4, v->data);
+  wshm_view_checklost(L, 1, v, 1);
   return 0;
 }
 
@@ -268,9 +274,10 @@ static int struct_index (lua_State *L) {
   if (f == NULL)
     return nofield(L, v);
   if (!wshm_view_isopen(v))
-    return wshm_closederror(L);
+    return wshm_view_unusable(L, 1, 0);
   if (f->composite == 0) {
     wshm_pushitem(L, f, v->data + f->offset);
+    wshm_view_checklost(L, 1, v, 0);
     return 1;
   }
   return pushchild(L, v, f);
@@ -285,14 +292,15 @@ static int struct_newindex (lua_State *L) {
   if (f == NULL)
     return nofield(L, v);
   if (!wshm_view_isopen(v))
-    return wshm_closederror(L);
+    return wshm_view_unusable(L, 1, 0);
   if (!v->writable)
     return readonly(L, v->lay, f->name);
   if (f->composite == 0) {
-    if (wshm_fastset(L, 3, f, v->data + f->offset))
-      return 0;
-    msg = wshm_setitem(L, 3, f, v->data + f->offset);
-    return msg == NULL ? 0 : fielderror(L, v->lay, f->name, msg);
+    if (!wshm_fastset(L, 3, f, v->data + f->offset)
+        && (msg = wshm_setitem(L, 3, f, v->data + f->offset)) != NULL)
+      return fielderror(L, v->lay, f->name, msg);
+    wshm_view_checklost(L, 1, v, 1);
+    return 0;
   }
   if (!lua_istable(L, 3))
     return fielderror(L, v->lay, f->name, lua_pushfstring(L,
@@ -306,7 +314,7 @@ static int struct_next (lua_State *L) {
   const wshm_field *f;
   int i = 0;
   if (!wshm_view_isopen(v))
-    return wshm_closederror(L);
+    return wshm_view_unusable(L, 1, 0);
   lua_settop(L, 2);
   if (!lua_isnil(L, 2)) {
     lua_pushvalue(L, 2);
@@ -320,8 +328,10 @@ static int struct_next (lua_State *L) {
   }
   f = &v->lay->f[i];
   lua_rawgeti(L, UP_FIELDS, i + 1);
-  if (f->composite == 0)
+  if (f->composite == 0) {
     wshm_pushitem(L, f, v->data + f->offset);
+    wshm_view_checklost(L, 1, v, 0);
+  }
   else
     pushchild(L, v, f);
   return 2;
@@ -405,6 +415,7 @@ static int arrayget (lua_State *L, const wshm_view *v, lua_Integer i) {
   if (!v->leaf)
     return pushelement(L, v, i, p);
   wshm_pushitem(L, v->fld, p);
+  wshm_view_checklost(L, 1, v, 0);
   return 1;
 }
 
@@ -412,7 +423,7 @@ static int arrayget (lua_State *L, const wshm_view *v, lua_Integer i) {
 static int badindex (lua_State *L, const wshm_view *v, int isnum,
                      lua_Integer i) {
   if (!wshm_view_isopen(v))
-    return wshm_closederror(L);
+    return wshm_view_unusable(L, 1, 0);
   if (!isnum)
     return luaL_error(L, "field '%s' of %s: array index must be an integer, "
                       "got %s", v->fld->name, wshm_layoutlabel(L, v->lay),
@@ -447,7 +458,7 @@ static int array_index (lua_State *L) {
     return badindex(L, v, isnum, isnum ? lua_tointeger(L, 2) : 0);
   }
   if (!wshm_view_isopen(v))
-    return wshm_closederror(L);
+    return wshm_view_unusable(L, 1, 0);
   return arrayget(L, v, i);
 }
 
@@ -461,7 +472,7 @@ static int array_newindex (lua_State *L) {
   if (i == 0)
     return badindex(L, v, isnum, isnum ? lua_tointeger(L, 2) : 0);
   if (!wshm_view_isopen(v))
-    return wshm_closederror(L);
+    return wshm_view_unusable(L, 1, 0);
   if (!v->writable)
     return readonly(L, v->lay, f->name);
   if (!v->leaf) {
@@ -472,12 +483,10 @@ static int array_newindex (lua_State *L) {
     return assign(L, v, f, v->level + 1, (size_t)(i - 1) * v->stride, i);
   }
   p = v->data + (size_t)(i - 1) * v->stride;
-  if (wshm_fastset(L, 3, f, p))
-    return 0;
-  msg = wshm_setitem(L, 3, f, p);
-  if (msg != NULL)
+  if (!wshm_fastset(L, 3, f, p) && (msg = wshm_setitem(L, 3, f, p)) != NULL)
     return luaL_error(L, "field '%s' of %s: element %I: %s", f->name,
                       wshm_layoutlabel(L, v->lay), i, msg);
+  wshm_view_checklost(L, 1, v, 1);
   return 0;
 }
 
@@ -485,7 +494,7 @@ static int array_newindex (lua_State *L) {
 static const wshm_view *checkarray (lua_State *L) {
   const wshm_view *v = selfview(L, UP_AMETA, "array view");
   if (!wshm_view_isopen(v))
-    wshm_closederror(L);
+    wshm_view_unusable(L, 1, 0);
   return v;
 }
 
@@ -503,7 +512,7 @@ static int array_next (lua_State *L) {
     return 1;
   }
   if (!wshm_view_isopen(v))  /* the key, made a number, ran a finalizer */
-    return wshm_closederror(L);
+    return wshm_view_unusable(L, 1, 0);
   lua_pushinteger(L, i + 1);
   arrayget(L, v, i + 1);
   return 2;
@@ -626,7 +635,7 @@ static int link_view (lua_State *L) {
   lua_Integer off = luaL_optinteger(L, 3, 0);
   int mut = luaL_checkoption(L, 4, "r", modes);
   if (k->r.base == NULL)  /* again: reading the arguments may run Lua */
-    return wshm_closederror(L);
+    return wshm_unusable(L, 1, "");
   if (mut && !k->r.writable)
     return luaL_error(L, "link '%s' is ReadOnly: a \"rw\" view needs a "
                       "ReadWrite link", linkname(L, 1));

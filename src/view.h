@@ -63,6 +63,17 @@ static inline int wshm_view_isopen (const wshm_view *v) {
   return v->r->base != NULL;
 }
 
+/* Raise for the view at vidx, whose link cannot be used: closed, or its
+** region truncated by another process ("write lost: ..." when write). */
+int wshm_view_unusable (lua_State *L, int vidx, int write);
+
+/* After the last access of an operation through the view v at vidx:
+** raise if a truncation by another process made the access miss. */
+static inline void wshm_view_checklost (lua_State *L, int vidx,
+                                        const wshm_view *v, int write) {
+  if (wshm_lost(v->r)) wshm_view_unusable(L, vidx, write);
+}
+
 /* Bytes the view covers. */
 static inline size_t wshm_view_size (const wshm_view *v) {
   return v->fld == NULL ? v->lay->size : v->n * v->stride;

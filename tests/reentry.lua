@@ -4,17 +4,23 @@
 -- R.at_next_allocation(link, op) closes the link from a finalizer at the
 -- first allocation op makes (deterministically: the collector is stepped
 -- by hand into the phase that calls finalizers, then set to step again at
--- the next allocation).  R.storm(make, op, rounds) runs op many times while
--- finalizers close links at random allocations.  R.closing_index(t, link)
--- gives t an __index that closes the link.  op must make nothing before
--- its winshm call (build its arguments outside it): its own first
--- allocation would close the link before the call.
+-- the next allocation).  op must make nothing before its winshm call
+-- (build its arguments outside it): its own first allocation would close
+-- the link before the call.  R.closing_index(t, link) gives t an __index
+-- that closes the link.  tests/reentry_storm.lua closes links at random.
 local R = {}
 
 local DEFAULTS = { 200, 100, 13 }   -- Lua 5.4's pause, stepmul, stepsize
 
-local function restore()
+-- Fine-grained incremental collection; returns the mode to go back to
+-- (the host and lua5.4 run in generational mode).
+local function finegrained()
+  return collectgarbage("incremental", 0, 1, 0)  -- stepmul < 4: one step
+end
+
+local function restore(mode)
   collectgarbage("incremental", DEFAULTS[1], DEFAULTS[2], DEFAULTS[3])
+  if mode == "generational" then collectgarbage("generational") end
   collectgarbage("restart")
   collectgarbage("collect")
 end
@@ -37,8 +43,7 @@ function R.at_next_allocation(link, op, after)
   end
   collectgarbage("collect")
   collectgarbage("stop")
-  -- stepmul below 4 means one collector step per allocation check
-  collectgarbage("incremental", 0, 1, 0)
+  local mode = finegrained()
   pending(200, fin)
   local guard = 0
   repeat  -- by hand, into the phase that calls finalizers, ten a step
@@ -51,40 +56,8 @@ function R.at_next_allocation(link, op, after)
   local ok, err = pcall(op, link)
   live = false
   local closed = target == nil
-  restore()
+  restore(mode)
   return closed, ok, err
-end
-
--- Runs op(link) 'rounds' times on fresh links from make() while every
--- allocation may run a finalizer that closes the current link.  op may
--- succeed or raise "attempt to use a closed link"; any other error stops
--- the storm and is returned.  Returns the rounds in which a link was
--- closed during op, and that error (or nil).
-function R.storm(make, op, rounds)
-  local target
-  local function fin(self)
-    if target then target:close(); target = nil end
-    if R.storming then setmetatable({}, getmetatable(self)) end
-  end
-  R.storming = true
-  collectgarbage("incremental", 0, 1, 0)
-  pending(100, fin)
-  local hits, bad = 0, nil
-  for _ = 1, rounds or 300 do
-    local link = make()
-    target = link
-    local ok, err = pcall(op, link)
-    if target == nil then hits = hits + 1 end
-    target = nil
-    if not ok and not tostring(err):find("closed link", 1, true) then
-      bad = tostring(err)
-      break
-    end
-    link:close()
-  end
-  R.storming = false
-  restore()
-  return hits, bad
 end
 
 -- t, with an __index that closes link the first time a key is missing.

@@ -46,7 +46,7 @@ local name = ...
 local L = shm.struct { { "head", "uint32_t" }, { "tail", "uint32_t", offset = 8188 } }
 local link = assert(shm.create(name, L))
 local v, w = link:get(), link:get_mut()
-w.head, w.tail = 1, 2
+w.head, w.tail = 2, 2
 os.execute(("(sleep 0.3; truncate -s 0 /dev/shm/%s) &"):format(name))
 local function loop(f)
   local deadline, n = clock() + 30, 0
@@ -95,16 +95,25 @@ describe("a region truncated by another process #posix", function()
     assert.is_false(H.shm_exists(name))
   end, { "posix" })
 
-  it("leaves a reader and a writer of views alive, and the link lost", function()
-    for _, body in ipairs({
-      "loop(function() assert(v.tail == 2 or v.tail == 0) end)",
-      "loop(function(n) w.tail = n & 0xffff end)",
-      "loop(function() assert(type(shm.read(v)) == 'table') end)",
+  it("leaves readers and writers of views alive, each told at once", function()
+    for _, case in ipairs({
+      { "loop(function() assert(v.tail == 2) end)", "" },
+      { "loop(function(n) w.tail = n & 0xffff end)", "write lost: " },
+      { "loop(function() assert(type(shm.read(v)) == 'table') end)", "" },
+      { "loop(function(n) shm.write(w, { tail = n & 0xffff }) end)", "write lost: " },
+      { "loop(function() assert(shm.read_consistent(v, { seq = 'head' })) end)", "" },
+      { "loop(function(n) shm.write_consistent(w, { check = 'head' }, { tail = n & 0xffff }) end)",
+        "write lost: " },
+      { "local r = shm.reader(L, 'tail') loop(function() assert(r(v) == 2) end)", "" },
+      { "loop(function() assert(shm.atomic_load(v, 'tail') == 2) end)", "" },
+      { "loop(function(n) shm.atomic_store(w, 'tail', n & 0xffff) end)", "write lost: " },
+      { "loop(function() assert(#shm._snapshot(v) == 8192) end)", "" },
     }) do
       local name = H.name("trview")
-      local ok, out = run("", SETUP .. body .. "\nafter()\n", name)
+      local ok, out = run("", SETUP .. case[1] .. "\nafter()\n", name)
       assert.is_true(ok, out)
-      assert.matches("raised: ", out, 1, true)
+      assert.matches("raised: [^\n]*" .. case[2]:gsub("%p", "%%%0") .. "region '" .. name
+        .. "' was truncated by another process\n", out)
       assert.matches("after: [^\n]*region '" .. name
         .. "' was truncated by another process\nsurvived\n$", out)
       assert.is_false(H.shm_exists(name))
