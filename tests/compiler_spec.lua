@@ -245,7 +245,6 @@ describe("shm.cdef agrees with the C compiler", function()
     it(("on the C declarations of %d random layouts, abi = %q"):format(COUNT[abi] // 2, abi), function()
       local why = missing(abi)
       if why then return pending(why) end
-      if type(shm.cdef) ~= "function" then return pending("shm.cdef is not available") end
       -- the declarations differential() compiles (explicit offsets and sizes
       -- come from shm.struct), read back through shm.cdef
       local report = {}

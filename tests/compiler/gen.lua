@@ -20,7 +20,7 @@
 local G = {}
 
 -- ------------------------------------------------------------------ scalars
--- Every name of API.md §1, with its C spelling, size per ABI and value kind.
+-- Every scalar type of docs/reference.md (Layouts), with its C spelling, size per ABI and value kind.
 local function S(name, c, size, kind, signed, wsize)
   return { name = name, c = c, size = size, wsize = wsize or size,
            kind = kind, signed = signed }
