@@ -30,6 +30,12 @@ LUA_LIBS   ?= $(shell pkg-config --libs $(LUA_PC))
 LUA_STATIC ?= $(wildcard $(shell pkg-config --variable=libdir $(LUA_PC))/lib$(LUA_PC).a)
 HOST_LUA_LIBS ?= $(if $(LUA_STATIC),-Wl$(,)--whole-archive $(LUA_STATIC) \
                    -Wl$(,)--no-whole-archive,$(LUA_LIBS))
+# The host's interactive mode has GNU readline's line editing and history
+# when its headers are there (libreadline-dev), as Debian's lua5.4 has;
+# READLINE=no builds it with plain stdio input.
+READLINE ?= $(if $(wildcard /usr/include/readline/readline.h),yes,no)
+HOST_RL_CFLAGS = $(if $(filter yes,$(READLINE)),-DWSHM_READLINE)
+HOST_RL_LIBS   = $(if $(filter yes,$(READLINE)),-lreadline)
 CC       ?= gcc
 OPT      ?= -O2 -g
 WARN     = -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
@@ -81,8 +87,13 @@ $(B)/obj/embedded.o: $(B)/gen/embedded.c | $(B)/obj
 $(B)/winshm.so: $(MOD_OBJ)
 	$(CC) -shared -o $@ $^ $(LDFLAGS)
 
+$(B)/obj/host.o: ALLCFLAGS += $(HOST_RL_CFLAGS)
+
+# $(call host_link,LIBS): link the host from the prerequisites.
+host_link = $(CC) -Wl,-E -o $@ $^ $(LDFLAGS) $(HOST_LUA_LIBS) $(1) -lm -ldl
+
 $(B)/winshm: $(B)/obj/host.o $(MOD_OBJ)
-	$(CC) -Wl,-E -o $@ $^ $(LDFLAGS) $(HOST_LUA_LIBS) -lm -ldl
+	$(call host_link,$(HOST_RL_LIBS))
 
 # The man page as installed: its title line gets the version.
 $(B)/winshm.1: docs/winshm.1 VERSION | $(B)/gen
@@ -104,12 +115,15 @@ demo: deps all
 	@sh examples/demo.sh $(B)/winshm
 
 # ------------------------------------------------------------------ tests
-# Each subject's mk/*.mk adds its suite to TESTS.
-BUSTED_ENV = WINSHM_HOST=$(CURDIR)/$(B)/winshm LUA_CPATH="$(CURDIR)/$(B)/?.so;;"
+# Each subject's mk/*.mk adds its suite to TESTS, and a run that only
+# proves something works (asserting nothing) to SMOKE.
+BUSTED_ENV = WINSHM_HOST=$(CURDIR)/$(B)/winshm LUA_CPATH="$(CURDIR)/$(B)/?.so;;" \
+             WINSHM_READLINE=$(READLINE)
 TESTS = test-native
+SMOKE =
 -include $(sort $(wildcard mk/*.mk))
 
-test: deps all $(TESTS)
+test: deps all $(TESTS) $(SMOKE)
 
 .PHONY: test-native
 test-native: all

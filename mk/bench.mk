@@ -1,7 +1,8 @@
 # make bench: per-operation costs against baselines measured in the same
 # run (bench/bench.lua), with callgrind's instruction counts when valgrind
 # is there, then what recordings cost (bench/record.lua).  make
-# bench-quick: the same, short, to prove it works (CI runs it).
+# bench-quick: the same, short, to prove it works: make test runs it as a
+# smoke run, not as a test (it asserts nothing, so it is not in TESTS).
 # BENCH_ONLY=pattern keeps the matching rows.
 BENCH_ENV = LUA_CPATH="$(CURDIR)/$(B)/bench/?.so;;" WINSHM_HOST=$(CURDIR)/$(B)/winshm \
             BENCH_BUILD=$(CURDIR)/$(B)
@@ -37,7 +38,8 @@ bench: $(BENCH_DEPS)
 	@$(BENCH_ENV) $(B)/winshm bench/record.lua $(BENCH_ONLY)
 
 bench-quick: $(BENCH_DEPS)
+	@echo "bench-quick: a smoke run of the benchmark (not a test)"
 	@$(BENCH_ENV) $(B)/winshm bench/bench.lua quick $(BENCH_ONLY)
 	@$(BENCH_ENV) $(B)/winshm bench/record.lua quick $(BENCH_ONLY)
 
-TESTS += bench-quick
+SMOKE += bench-quick

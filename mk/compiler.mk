@@ -12,7 +12,7 @@ test-compiler: all
 
 # (No spaces in --filter: busted --lua re-runs itself without quoting.)
 test-compiler-windows: all windows
-	$(BUSTED_ENV) WINSHM_WINEXE=$(B)/win64/winshm.exe busted --lua=$(LUA) \
-	  --filter=under.Wine tests/compiler_spec.lua tests/values_spec.lua
+	@$(call with-wine,$(BUSTED_ENV) WINSHM_WINEXE=$(B)/win64/winshm.exe \
+	  busted --lua=$(LUA) --filter=under.Wine tests/compiler_spec.lua tests/values_spec.lua)
 
 TESTS += test-compiler-windows

@@ -19,7 +19,7 @@ SAN_LOGS  = $(CURDIR)/$(SAN_B)/reports
 SAN_ENV   = ASAN_OPTIONS=log_path=$(SAN_LOGS)/asan:detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=1:strict_string_checks=1 \
             UBSAN_OPTIONS=log_path=$(SAN_LOGS)/ubsan:print_stacktrace=1:halt_on_error=1 \
             LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp \
-            WINSHM_HOST=$(CURDIR)/$(SAN_B)/winshm \
+            WINSHM_HOST=$(CURDIR)/$(SAN_B)/winshm WINSHM_READLINE=$(READLINE) \
             LUA_CPATH="$(CURDIR)/$(SAN_B)/?.so;;" \
             LUA_INIT_5_4='collectgarbage("incremental", 0, 100, 10)'
 # Busted's own run (through the sanitized host): the native suite, with
@@ -66,7 +66,7 @@ test-valgrind: all
 	chmod +x $(VG_HOST)
 	ln -sf $(CURDIR)/$(B)/winshm.so $(VG_DIR)/winshm.so  # beside the host, as in build/
 	@rc=0; for f in tests/*_spec.lua; do \
-	  echo "$$f"; WINSHM_HOST=$(VG_HOST) LUA_CPATH="$(CURDIR)/$(B)/?.so;;" \
+	  echo "$$f"; WINSHM_HOST=$(VG_HOST) LUA_CPATH="$(CURDIR)/$(B)/?.so;;" WINSHM_READLINE=$(READLINE) \
 	  WINSHM_STRESS_SECONDS=3 WINSHM_HOSTILE_ROUNDS=200 \
 	  LUA_INIT_5_4='collectgarbage("incremental", 0, 100, 10)' \
 	  $(REL_BUSTED) --lua=$(VG_HOST) $$f || rc=1; \

@@ -5,6 +5,9 @@
 ** 'winshm COMMAND [args]' for the tools: a command NAME is the Lua module
 ** "winshm.cmd.NAME" (lua/winshm/cmd/NAME.lua, embedded like every Lua
 ** part), which returns a function called with the command's arguments.
+** Built with WSHM_READLINE (the Makefile's choice when GNU readline is
+** installed), the interactive loop has line editing and history, as
+** Debian's lua5.4 (LUA_USE_READLINE) has.
 */
 #include <signal.h>
 #include <stdio.h>
@@ -17,6 +20,80 @@
 #include "lauxlib.h"
 
 #include "winshm.h"
+
+/* ============================================ what differs by platform */
+
+#if defined(WSHM_READLINE)
+#include <readline/readline.h>
+#include <readline/history.h>
+
+static void initreadline (void) {
+  rl_readline_name = "winshm";  /* for $if winshm in ~/.inputrc */
+}
+
+/* Show 'prompt', read a line with editing; push it (0: end of input). */
+static int readline_push (lua_State *L, const char *prompt) {
+  char *line = readline(prompt);
+  if (line == NULL) return 0;
+  lua_pushstring(L, line);
+  free(line);
+  return 1;
+}
+
+static void saveline (const char *line) {
+  if (line[0] != '\0') add_history(line);
+}
+
+#else
+
+static void initreadline (void) {
+}
+
+/* Show 'prompt', push the next line of stdin without its end of line;
+** 0 (nothing pushed) at the end of input. */
+static int readline_push (lua_State *L, const char *prompt) {
+  luaL_Buffer b;
+  int c = EOF;
+  size_t n;
+  fputs(prompt, stdout);
+  fflush(stdout);
+  luaL_buffinit(L, &b);
+  while ((c = getchar()) != EOF && c != '\n')
+    luaL_addchar(&b, (char)c);
+  n = luaL_bufflen(&b);
+  if (n > 0 && luaL_buffaddr(&b)[n - 1] == '\r') luaL_buffsub(&b, 1);
+  luaL_pushresult(&b);
+  if (c == EOF && n == 0) {
+    lua_pop(L, 1);
+    return 0;
+  }
+  return 1;
+}
+
+static void saveline (const char *line) {
+  (void)line;
+}
+
+#endif
+
+#if defined(_WIN32)
+
+static void setsignal (int sig, void (*handler) (int)) {
+  signal(sig, handler);  /* the C runtime has no sigaction */
+}
+
+#else
+
+/* As lua.c does: sigaction, no SA_RESTART, nothing else blocked. */
+static void setsignal (int sig, void (*handler) (int)) {
+  struct sigaction sa;
+  sa.sa_handler = handler;
+  sa.sa_flags = 0;
+  sigemptyset(&sa.sa_mask);
+  sigaction(sig, &sa, NULL);
+}
+
+#endif
 
 #define HAS_ERROR   1   /* bad option: print usage */
 #define HAS_I       2   /* -i */
@@ -183,7 +260,7 @@ static void stophook (lua_State *L, lua_Debug *ar) {
 
 static void onsigint (int sig) {
   int mask = LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT;
-  signal(sig, SIG_DFL);  /* a second Ctrl-C kills the process */
+  setsignal(sig, SIG_DFL);  /* a second Ctrl-C kills the process */
   lua_sethook(interruptible, stophook, mask, 1);
 }
 
@@ -212,9 +289,9 @@ static int docall (lua_State *L, int narg, int nres, lua_CFunction handler) {
   lua_pushcfunction(L, handler);
   lua_insert(L, base);
   interruptible = L;
-  signal(SIGINT, onsigint);
+  setsignal(SIGINT, onsigint);
   status = lua_pcall(L, narg, nres, base);
-  signal(SIGINT, SIG_DFL);
+  setsignal(SIGINT, SIG_DFL);
   interruptible = NULL;
   lua_remove(L, base);
   return status;
@@ -380,30 +457,16 @@ static int handle_command (lua_State *L, const hostargs *h, int *code) {
 
 /*
 ** Show the prompt (_PROMPT or _PROMPT2 if set) and push the next line of
-** stdin without its end of line; 0 (nothing pushed) at end of input.
+** input without its end of line; 0 (nothing pushed) at end of input.
 */
 static int pushline (lua_State *L, int firstline) {
-  luaL_Buffer b;
-  int c = EOF;
-  size_t n;
-  const char *prompt;
-  lua_getglobal(L, firstline ? "_PROMPT" : "_PROMPT2");
-  prompt = lua_isnil(L, -1) ? (firstline ? "> " : ">> ")
-                            : luaL_tolstring(L, -1, NULL);
-  fputs(prompt, stdout);
-  fflush(stdout);
-  lua_settop(L, lua_gettop(L) - (lua_isnil(L, -1) ? 1 : 2));
-  luaL_buffinit(L, &b);
-  while ((c = getchar()) != EOF && c != '\n')
-    luaL_addchar(&b, (char)c);
-  n = luaL_bufflen(&b);
-  if (n > 0 && luaL_buffaddr(&b)[n - 1] == '\r') luaL_buffsub(&b, 1);
-  luaL_pushresult(&b);
-  if (c == EOF && n == 0) {
-    lua_pop(L, 1);
-    return 0;
-  }
-  return 1;
+  int more, set = lua_getglobal(L, firstline ? "_PROMPT" : "_PROMPT2") != LUA_TNIL;
+  const char *prompt = set ? luaL_tolstring(L, -1, NULL)
+                           : (firstline ? "> " : ">> ");
+  more = readline_push(L, prompt);
+  if (more) lua_insert(L, -2 - set);  /* the line below the prompt */
+  lua_pop(L, 1 + set);
+  return more;
 }
 
 /* Is the error at the top a syntax error at the end of the input? */
@@ -422,13 +485,15 @@ static int incomplete (lua_State *L, int status) {
 /*
 ** Compile the line at the top (and as many more lines as an unfinished
 ** statement needs): first as 'return LINE', so that expressions print.
-** Leaves the chunk (or an error message) in place of the line.
+** Leaves the chunk (or an error message) in place of the line; the
+** statement goes into the history, as lua.c keeps it.
 */
 static int loadline (lua_State *L) {
   const char *line = lua_tostring(L, -1);
   const char *ret = lua_pushfstring(L, "return %s", line);
   int status = luaL_loadbuffer(L, ret, strlen(ret), "=stdin");
   if (status == LUA_OK) {
+    saveline(line);
     lua_remove(L, -2);  /* 'return ...' text */
     lua_remove(L, -2);  /* line */
     return status;
@@ -438,8 +503,12 @@ static int loadline (lua_State *L) {
     size_t len;
     line = lua_tolstring(L, -1, &len);
     status = luaL_loadbuffer(L, line, len, "=stdin");
-    if (!incomplete(L, status)) break;
+    if (!incomplete(L, status)) {
+      saveline(line);
+      break;
+    }
     if (!pushline(L, 0)) {  /* input ended inside a statement */
+      saveline(line);
       status = luaL_loadbuffer(L, line, len, "=stdin");  /* its error */
       break;
     }
@@ -466,6 +535,7 @@ static void printresults (lua_State *L, const hostargs *h, int n) {
 static void repl (lua_State *L, hostargs *h) {
   const char *progname = h->progname;
   h->progname = NULL;  /* errors in the loop print without a prefix */
+  initreadline();
   while (lua_settop(L, 0), pushline(L, 1)) {
     int status = loadline(L);
     if (status == LUA_OK)
@@ -500,6 +570,7 @@ static int result (lua_State *L, int code) {
 static int pmain (lua_State *L) {
   hostargs *h = (hostargs *)lua_touserdata(L, 1);
   int code = EXIT_FAILURE;
+  luaL_checkversion(L);  /* the headers and the library are one Lua */
   if (h->flags & HAS_ERROR) {
     badoption(h);
     return result(L, code);

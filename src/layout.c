@@ -258,7 +258,25 @@ static void measure (compiler *c, int i, wshm_field *f) {
     f->nlevels--;  /* the last dimension is the string's length */
 }
 
-static const char *const fieldkeys[] = {"offset", NULL};
+static const char *const fieldkeys[] = {"offset", "text", NULL};
+
+/* Entry key text = true: a 1-byte integer field that reads and writes as
+** text, as char does (names that a header declares as uint8_t arrays). */
+#define istextflag(f) ((f)->kind == WK_CHAR && strcmp((f)->tname, "char") != 0)
+
+static void gettextflag (compiler *c, int i, wshm_field *f, int e) {
+  lua_State *L = c->L;
+  int t = lua_getfield(L, e, "text");
+  if (t != LUA_TNIL && t != LUA_TBOOLEAN)
+    fielderror(c, i, "text must be a boolean, got ", luaL_typename(L, -1));
+  if (lua_toboolean(L, -1)) {
+    if ((f->kind != WK_INT && f->kind != WK_UINT) || f->esize != 1)
+      fielderror(c, i, "text = true needs a 1-byte integer type, got ",
+                 f->tname);
+    f->kind = WK_CHAR;
+  }
+  lua_pop(L, 1);
+}
 
 /* Parse entry i of the spec (at the stack top) into f; its offset is
 ** returned through *off (-1 when not given). */
@@ -292,6 +310,7 @@ static void getfield (compiler *c, int i, wshm_field *f, lua_Integer *off) {
     fielderror(c, i, "too many entries: { name, type [, count] }", "");
   lua_rawgeti(L, e, 2);
   gettype(c, i, f);
+  gettextflag(c, i, f, e);
   lua_rawgeti(L, e, 3);
   getdims(c, i, f);
   measure(c, i, f);
@@ -321,6 +340,19 @@ static void place (compiler *c, int i, wshm_field *f, lua_Integer off,
   if (a > c->lay->align) c->lay->align = (size_t)a;
 }
 
+/* The ABIs by name: lay->windows is 0 (sysv), 1 (windows) or 2 (win32,
+** whose scalars lay out as windows'); ABI_NATIVE keeps the default. */
+#define ABI_NATIVE 3
+static const char *const abinames[] = {"sysv", "windows", "win32", "native",
+                                       NULL};
+
+static int findabi (const char *s) {
+  int i;
+  for (i = 0; abinames[i] != NULL; i++)
+    if (strcmp(abinames[i], s) == 0) return i;
+  return -1;
+}
+
 static const char *const speckeys[] = {"name", "pack", "align", "size",
                                        "abi", NULL};
 
@@ -346,11 +378,11 @@ static void getoptions (compiler *c, int isunion) {
   lay->windows = sizeof(long) == 4;  /* "native" */
   if (t != LUA_TNIL) {
     const char *abi = lua_tostring(L, -1);
-    if (t == LUA_TSTRING && strcmp(abi, "windows") == 0) lay->windows = 1;
-    else if (t == LUA_TSTRING && strcmp(abi, "sysv") == 0) lay->windows = 0;
-    else if (t != LUA_TSTRING || strcmp(abi, "native") != 0)
-      luaL_error(L, "abi of %s must be 'native', 'windows' or 'sysv', got %s",
-                 c->label, showvalue(L, -1));
+    int w = t == LUA_TSTRING ? findabi(abi) : -1;
+    if (w < 0)
+      luaL_error(L, "abi of %s must be 'native', 'windows', 'win32' or "
+                 "'sysv', got %s", c->label, showvalue(L, -1));
+    if (w != ABI_NATIVE) lay->windows = w;
   }
   lua_pop(L, 1);
   c->pack = (uint64_t)optint(c, 1, "pack", 1, 0, "1, 2, 4, 8 or 16", 0);
@@ -556,6 +588,10 @@ static int l_fields (lua_State *L) {
     }
     lua_pushinteger(L, (lua_Integer)count);
     lua_setfield(L, -2, "count");
+    if (istextflag(f)) {
+      lua_pushboolean(L, 1);
+      lua_setfield(L, -2, "text");
+    }
     if (f->kind == WK_STRUCT) {
       lua_getiuservalue(L, 1, LUV_NESTED);
       lua_rawgeti(L, -1, f->sub);
@@ -592,8 +628,10 @@ static void addbody (luaL_Buffer *b, const wshm_layout *lay, int depth) {
     lua_pushfstring(L, ", pack %d", lay->pack);
     luaL_addvalue(b);
   }
-  if (depth == 0)
-    luaL_addstring(b, lay->windows ? ", abi windows" : ", abi sysv");
+  if (depth == 0) {
+    lua_pushfstring(L, ", abi %s", abinames[lay->windows]);
+    luaL_addvalue(b);
+  }
   luaL_addstring(b, " */\n");
   for (i = 0; i < lay->nfields; i++) {
     const wshm_field *f = &lay->f[i];
@@ -613,7 +651,8 @@ static void addbody (luaL_Buffer *b, const wshm_layout *lay, int depth) {
       lua_pushfstring(L, "[%I]", (lua_Integer)f->dims[k]);
       luaL_addvalue(b);
     }
-    lua_pushfstring(L, ";  /* offset %I */\n", (lua_Integer)f->offset);
+    lua_pushfstring(L, ";  /* offset %I%s */\n", (lua_Integer)f->offset,
+                    istextflag(f) ? ", text" : "");
     luaL_addvalue(b);
   }
   addindent(b, depth);
@@ -636,6 +675,36 @@ static int layout_tostring (lua_State *L) {
   return 1;
 }
 
+/*
+** shm._scalars(abi): the scalar type names shm.struct takes, each with
+** { size = bytes, kind = "int" | "uint" | "float" | "double" | "bool" |
+** "char" | "char16" | "char32", type = the C spelling } for that ABI
+** (alignment is the size in all of them); shm.cdef sizes scalars by it.
+*/
+static int l_scalars (lua_State *L) {
+  static const char *const kinds[] = {"int", "uint", "float", "double",
+    "bool", "char", "char16", "char32"};
+  int i, w = findabi(luaL_optstring(L, 1, "native"));
+  if (w < 0)
+    return luaL_argerror(L, 1, "abi must be 'native', 'windows', 'win32' "
+                         "or 'sysv'");
+  if (w == ABI_NATIVE) w = sizeof(long) == 4;
+  lua_newtable(L);
+  for (i = 0; types[i].name != NULL; i++) {
+    tinfo t;
+    findtype(types[i].name, w, &t);
+    lua_createtable(L, 0, 3);
+    lua_pushinteger(L, t.size);
+    lua_setfield(L, -2, "size");
+    lua_pushstring(L, kinds[t.kind]);
+    lua_setfield(L, -2, "kind");
+    lua_pushstring(L, t.cname);
+    lua_setfield(L, -2, "type");
+    lua_setfield(L, -2, types[i].name);
+  }
+  return 1;
+}
+
 static const luaL_Reg layout_meta[] = {
   {"__tostring", layout_tostring},
   {NULL, NULL}
@@ -647,6 +716,7 @@ static const luaL_Reg funcs[] = {
   {"alignof", l_alignof},
   {"offsetof", l_offsetof},
   {"fields", l_fields},
+  {"_scalars", l_scalars},
   {NULL, NULL}
 };
 

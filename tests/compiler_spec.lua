@@ -2,7 +2,8 @@
 -- the size and the alignment: random layouts (fixed seed, WINSHM_TEST_SEED
 -- overrides it) and hand-written tricky ones, declared both through
 -- shm.struct/shm.union and as C, checked by _Static_asserts compiled with gcc
--- (abi = "sysv" and "native") and x86_64-w64-mingw32-gcc (abi = "windows").
+-- (abi = "sysv" and "native"), x86_64-w64-mingw32-gcc (abi = "windows") and
+-- i686-w64-mingw32-gcc (abi = "win32").
 -- What shm.offsetof, shm.sizeof, shm.alignof, shm.fields and tostring say
 -- is checked; so is shm.cdef reading the same C, and (make
 -- test-compiler-windows) the Windows build's native ABI, under Wine.
@@ -14,7 +15,7 @@ local cases = require "cases"
 local shm = require "winshm"
 
 local SEED = G.seed(20261127)
-local COUNT = { sysv = 400, windows = 400, native = 150 }
+local COUNT = { sysv = 400, windows = 400, win32 = 200, native = 150 }
 
 -- Why the compiler for abi cannot be used here, or nil.
 local function missing(abi)
@@ -125,7 +126,7 @@ describe("layouts agree with the C compiler", function()
     assert.are.equal("Lua 5.4", _VERSION)
   end)
 
-  for _, abi in ipairs({ "sysv", "windows", "native" }) do
+  for _, abi in ipairs({ "sysv", "windows", "win32", "native" }) do
     it(("on %d random layouts, abi = %q"):format(COUNT[abi], abi), function()
       local why = missing(abi)
       if why then return pending(why) end
@@ -240,11 +241,10 @@ describe("the differential harness", function()
 end)
 
 describe("shm.cdef agrees with the C compiler", function()
-  for _, abi in ipairs({ "sysv", "windows" }) do
+  for _, abi in ipairs({ "sysv", "windows", "win32" }) do
     it(("on the C declarations of %d random layouts, abi = %q"):format(COUNT[abi] // 2, abi), function()
       local why = missing(abi)
       if why then return pending(why) end
-      if type(shm.cdef) ~= "function" then return pending("shm.cdef is not available") end
       -- the declarations differential() compiles (explicit offsets and sizes
       -- come from shm.struct), read back through shm.cdef
       local report = {}

@@ -1,4 +1,4 @@
--- event_spec.lua: shm.event -- named auto-reset events (API.md 4).
+-- event_spec.lua: shm.event -- named auto-reset events (docs/reference.md, Events).
 local shm = require "winshm"
 local H = require "helper"
 local system = require "system"

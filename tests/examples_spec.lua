@@ -27,9 +27,6 @@ local function example_files()
   return files
 end
 
-local has_python = os.execute(
-  "python3 -c 'import multiprocessing.shared_memory' >/dev/null 2>&1")
-
 -- The examples with checks of their own: file -> function(path).
 local checks = {
   ["examples/demo.sh"] = function(path)
@@ -84,10 +81,6 @@ local checks = {
   ["examples/recordings/python_reader.lua"] = function(path)
     local ok, out = host(path)
     assert.is_true(ok, out)
-    if not has_python then
-      assert.matches("skipped", out, 1, true)
-      return
-    end
     assert.matches("^python_reader: 120 frames, 19 fields, the same CSV as winshm export\n$", out)
   end,
   ["examples/recordings/session.sh"] = function(path)
@@ -101,10 +94,6 @@ local checks = {
   ["examples/python_interop.lua"] = function(path)
     local ok, out = host(path)
     assert.is_true(ok, out)
-    if not has_python then
-      assert.matches("skipped", out, 1, true)
-      return
-    end
     assert.equal(table.concat({
       "winshm: lap 7 best 83.25 driver Grace",
       "python: winshm replied 42",
@@ -127,11 +116,6 @@ local function default_check(path)
 end
 
 describe("examples #posix", function()
-  if type(shm.struct) ~= "function" then
-    pending("needs shm.struct")
-    return
-  end
-
   local files = example_files()
 
   it("are there", function()

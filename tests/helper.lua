@@ -1,5 +1,8 @@
 -- helper.lua: what the specs share.  The same specs run natively and
 -- under Wine; the Makefile says where the host is (WINSHM_HOST).
+local system = require "system"   -- luasystem (a stand-in under Wine)
+local proc = require "proc"
+
 local H = {}
 
 H.windows = package.config:sub(1, 1) == "\\"
@@ -37,101 +40,96 @@ local function tmpfile(src)
   return path
 end
 
--- Under Wine, starting a process now and then fails, and nothing starts
--- (io.popen: msvcrt's EINVAL when CreateProcess of cmd.exe fails; cmd's
--- start: "ShellExecuteEx failed", exit code 1).  start() is tried again,
--- a few times; what it starts runs once.  Returns start()'s result.
-local function started(what, start)
-  local r, err
+-- Under Wine, io.popen now and then fails to start its shell (msvcrt's
+-- EINVAL when CreateProcess of cmd.exe fails), and nothing starts: it is
+-- tried again, a few times; the command runs once.
+local function popen(cmd)
+  local p, err
   for _ = 1, 3 do
-    r, err = start()
-    if r then return r end
+    p, err = io.popen(cmd, "r")
+    if p then return p end
     H.sleep(0.2)
   end
-  error("cannot start " .. what .. ": " .. tostring(err))
+  error("cannot start " .. cmd .. ": " .. tostring(err))
 end
 
-local function popen(cmd)
-  return started(cmd, function() return io.popen(cmd, "r") end)
+local function slurp(path)
+  local f = io.open(path, "r")  -- text mode: Windows programs write CRLF
+  local s = f and f:read("a")
+  if f then f:close() end
+  return s
 end
+
+-- A spawned host process (H.spawn).
+local Spawned = {}
+Spawned.__index = Spawned
+
+-- Wait up to 'timeout' seconds (default 30) for it to end; returns ok,
+-- output, exit code (128 + the signal that ended it), or nil, "timeout".
+function Spawned:wait(timeout)
+  if self.output == nil then
+    local code = self.proc:wait(timeout or 30)
+    if code == nil then return nil, "timeout" end
+    self.code, self.output = code, slurp(self.out) or ""
+    self.done = true
+    os.remove(self.out)
+    if self.script then os.remove(self.script) end
+  end
+  return self.code == 0, self.output, self.code
+end
+
+-- Send it signal 'sig' (default "KILL"; under Wine always a kill).
+-- False once it is known to have ended: nothing else is ever hit.
+function Spawned:kill(sig)
+  return self.proc:kill(sig)
+end
+
+local function hostargs(script, ...)
+  local argv = { H.host, script }
+  for _, a in ipairs({ ... }) do argv[#argv + 1] = tostring(a) end
+  return argv
+end
+
+-- Start a program (argv: its path and arguments) in the background;
+-- its output (stdout and stderr) goes to the file h.out.
+function H.start(argv)
+  local out = tmpname()
+  local p = proc.start(argv, out, table.concat(argv, " "))
+  return setmetatable({ proc = p, pid = p.pid, out = out }, Spawned)
+end
+
+-- Start a host process running Lua source 'src' with arguments '...'.
+function H.spawn(src, ...)
+  local script = tmpfile(src)
+  local h = H.start(hostargs(script, ...))
+  h.script = script
+  return h
+end
+
+-- How long a script run by H.run may take before it is killed.
+H.RUN_TIMEOUT = 600
 
 -- Run Lua source in a separate host process; returns ok, output, code.
 function H.run(src, ...)
-  local script = tmpfile(src)
-  local args = { quote(H.host), quote(script) }
-  for _, a in ipairs({ ... }) do args[#args + 1] = quote(tostring(a)) end
-  local cmd = table.concat(args, " ") .. " 2>&1"
-  -- cmd.exe /c drops the first and the last quote of the line: add a pair
-  if H.windows then cmd = '"' .. cmd .. '"' end
-  local p = popen(cmd)
-  local out = p:read("a")
-  local ok, _, code = p:close()
-  os.remove(script)
+  if H.windows then
+    local script = tmpfile(src)
+    local args = {}
+    for i, a in ipairs(hostargs(script, ...)) do args[i] = quote(a) end
+    -- cmd.exe /c drops the first and the last quote of the line: add a pair
+    local p = popen('"' .. table.concat(args, " ") .. ' 2>&1"')
+    local out = p:read("a")
+    local ok, _, code = p:close()
+    os.remove(script)
+    return ok, out, code
+  end
+  local h = H.spawn(src, ...)
+  local ok, out, code = h:wait(H.RUN_TIMEOUT)
+  if ok == nil then
+    h:kill("KILL")
+    h:wait(60)
+    error(("the script did not end within %d s:\n%s"):format(H.RUN_TIMEOUT, src), 2)
+  end
   return ok, out, code
-end
-
--- Start a command line in the background with cmd's start.
-local function windows_start(line)
-  started(line, function() return os.execute('start "" /b ' .. line) end)
-end
-
--- Start a host process in the background; returns a handle whose :wait()
--- gives ok, output.  Output goes to a temporary file.
-function H.spawn(src, ...)
-  local script, out = tmpfile(src), tmpname()
-  local args = { quote(H.host), quote(script) }
-  for _, a in ipairs({ ... }) do args[#args + 1] = quote(tostring(a)) end
-  local cmd = table.concat(args, " ") .. " > " .. quote(out) .. " 2>&1"
-  local pidfile = tmpname()
-  if H.windows and os.getenv("WINSHM_SPAWN") then
-    -- scripts/win/spawn.c writes the process id, then the exit code
-    local sargs = { quote(os.getenv("WINSHM_SPAWN")), quote(pidfile),
-                    quote(out .. ".rc"), quote(out), table.unpack(args) }
-    windows_start(table.concat(sargs, " "))
-    H.until_true(function()
-      local f = io.open(pidfile)
-      if f then f:close() end
-      return f ~= nil
-    end, 20)
-  elseif H.windows then
-    -- !errorlevel! (delayed, /v:on) is the status of the host just run
-    windows_start('cmd /v:on /c "' .. cmd .. ' & echo !errorlevel!> '
-      .. quote(out .. ".rc") .. '"')
-  else
-    os.execute("(" .. cmd .. "; echo $? > " .. quote(out .. ".rc") .. ") & echo $! > " .. quote(pidfile))
-  end
-  local h = { out = out, script = script }
-  local f = io.open(pidfile)
-  if f then h.pid = tonumber(f:read("a")); f:close() end
-  os.remove(pidfile)
-  function h:wait(timeout)
-    local deadline = os.time() + (timeout or 30)
-    while os.time() <= deadline do
-      local rc = io.open(out .. ".rc")
-      local code = rc and tonumber(rc:read("a"))
-      if rc then rc:close() end
-      if code then  -- an empty file is still being written
-        local o = io.open(out):read("a")
-        os.remove(out); os.remove(out .. ".rc"); os.remove(script)
-        self.done = true
-        return code == 0, o, code
-      end
-      H.sleep(0.02)
-    end
-    return nil, "timeout"
-  end
-  function h:kill(sig)
-    -- once the status is written the process has ended and its pid may
-    -- belong to another process: then there is nothing to kill
-    local rc = io.open(out .. ".rc")
-    if rc then rc:close() end
-    if rc or self.done then return false end
-    if H.windows then  -- TerminateProcess: no signals on Windows
-      return os.execute(("taskkill /F /PID %d >NUL 2>&1"):format(self.pid))
-    end
-    return os.execute(("pkill -%s -P %d"):format(sig or "KILL", self.pid))
-  end
-  return h
 end
 
 -- The whole content of a file.
@@ -150,19 +148,16 @@ function H.sh(cmd)
   return ok, out
 end
 
-function H.sleep(s)
-  if H.windows then
-    require("system").sleep(s)  -- busted's own clock module (a stand-in)
-  else
-    os.execute(("sleep %.3f"):format(s))
-  end
-end
+H.sleep = system.sleep
+
+-- Seconds on a monotonic clock.
+H.now = system.monotime
 
 -- Wait until f() is true or 'timeout' seconds pass; returns f's last result.
 function H.until_true(f, timeout)
-  local deadline = os.time() + (timeout or 10)
+  local deadline = H.now() + (timeout or 10)
   local v = f()
-  while not v and os.time() <= deadline do
+  while not v and H.now() <= deadline do
     H.sleep(0.02)
     v = f()
   end

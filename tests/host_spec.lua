@@ -1,6 +1,11 @@
 -- host_spec.lua: the winshm executable behaves as the lua interpreter
--- (API.md section 5), has the module built in, and runs commands.
+-- (docs/reference.md, "The host"), has the module built in, and runs
+-- commands.
 local H = require "helper"
+
+-- Does the host read interactive input with GNU readline?  The Makefile
+-- says (WINSHM_READLINE=yes, its READLINE); the Windows host never does.
+local READLINE = os.getenv("WINSHM_READLINE") == "yes"
 
 local function writefile(path, content)
   local f = assert(io.open(path, "wb"))
@@ -374,6 +379,14 @@ describe("host", function()
   end)
 
   describe("interactive mode", function()
+    -- What follows the banner, the lines read from a stdin that is no
+    -- terminal echoed after their prompts when the host reads them with
+    -- readline, as Debian's lua5.4 does.
+    local function transcript(out)
+      return (out:gsub("^winshm [^\n]*\n", "", 1))
+    end
+    local function line(s) return READLINE and s .. "\n" or "" end
+
     it("prints expressions, joins unfinished statements, survives errors", function()
       local out, err, code = host({ "-i" }, { stdin = table.concat({
         "1 + 1",
@@ -385,36 +398,88 @@ describe("host", function()
         "local x = 5",
         "", }, "\n") })
       assert.equal(0, code)
-      assert.matches("^winshm .-\n> 2\n> >> >> 1;2;> ", out)
-      assert.matches("> still\there\tnil\n> > \n$", out)
+      assert.matches("^winshm ", out)
+      assert.equal("> " .. line("1 + 1") .. "2\n"
+        .. "> " .. line("for i = 1, 2 do") .. ">> " .. line("io.write(i, ';')")
+        .. ">> " .. line("end") .. "1;2;"
+        .. "> " .. line("error('oops')")
+        .. "> " .. line("'still', 'here', nil") .. "still\there\tnil\n"
+        .. "> " .. line("local x = 5") .. "> \n", transcript(out))
       assert.matches("^stdin:1: oops\nstack traceback:", err)
     end)
 
     it("follows _PROMPT and _PROMPT2", function()
       local out = host({ "-i", "-e", "_PROMPT = 'P1 '; _PROMPT2 = 'P2 '" },
         { stdin = "do\nend\n" })
-      assert.matches("\nP1 P2 P1 \n$", out)
+      assert.equal("P1 " .. line("do") .. "P2 " .. line("end") .. "P1 \n", transcript(out))
     end)
 
     it("runs after the script, with the script's globals", function()
       local s = tmpfile("answer = 42")
       local out, _, code = host({ "-i", s }, { stdin = "answer\n" })
       os.remove(s)
-      assert.matches("> 42\n> \n$", out)
+      assert.equal("> " .. line("answer") .. "42\n> \n", transcript(out))
       assert.equal(0, code)
     end)
 
     it("reports a statement cut off by the end of input", function()
       local out, err, code = host({ "-i" }, { stdin = "for i = 1, 2 do\n" })
-      assert.matches("> >> ", out)
+      assert.equal("> " .. line("for i = 1, 2 do") .. ">> > \n", transcript(out))
       assert.equal("stdin:1: 'end' expected near <eof>\n", err)
       assert.equal(0, code)
     end)
 
     it("has winshm at hand", function()
       local out = host({ "-i" }, { stdin = "require('winshm').type(1)\n" })
-      assert.matches("> nil\n", out)
+      assert.equal("> " .. line("require('winshm').type(1)") .. "nil\n> \n", transcript(out))
     end)
+  end)
+
+  -- Keys typed at a terminal: script(1) gives the host a pseudo-terminal.
+  describe("interactive mode on a terminal #posix", function()
+    local UP, LEFT = "\27[A", "\27[D"
+
+    -- Type 'keys' into `winshm -i` on a terminal; returns what it showed,
+    -- without carriage returns.
+    local function typed(keys)
+      local input, out = tmpfile(keys), tmpfile()
+      local ok = os.execute(("TERM=dumb timeout 60 script -qec %s /dev/null < %s > %s"):format(
+        H.quote(H.quote(H.host) .. " -i"), H.quote(input), H.quote(out)))
+      local shown = slurp(out)
+      os.remove(input)
+      os.remove(out)
+      assert.is_true(ok, shown)
+      return (shown:gsub("\r", ""))
+    end
+
+    -- How many lines of 'shown' are 'printed', after a prompt or not.
+    local function count(shown, printed)
+      local n = 0
+      for l in shown:gmatch("[^\n]+") do
+        if l:gsub("^> ", "") == printed then n = n + 1 end
+      end
+      return n
+    end
+
+    if READLINE then
+      it("recalls the last statement with the up arrow", function()
+        local shown = typed("x = 41\nprint(x + 1)\n" .. UP .. "\n")
+        assert.equal(2, count(shown, "42"), shown)
+      end)
+
+      it("edits the line: the left arrow moves back, typing inserts", function()
+        local shown = typed("print(1)" .. LEFT .. "0\n")
+        assert.equal(1, count(shown, "10"), shown)
+      end)
+    else
+      it("reads lines as they are typed, keys and all (no line editing)", function()
+        local shown = typed("print(6 * 7)\n" .. UP .. "\n")
+        assert.equal(1, count(shown, "42"), shown)
+        -- the escape sequence is a line of its own: Lua reads ESC as the
+        -- start of a binary chunk
+        assert.matches("\n> stdin: bad binary format (truncated chunk)\n", shown, 1, true)
+      end)
+    end
   end)
 
   describe("commands", function()
@@ -498,6 +563,24 @@ describe("host", function()
       assert.equal(1, code)
     end)
 
+    it("a script named like a built-in command runs as a script given as a path", function()
+      local d = tmpdir("sub")
+      writefile(d .. "/dump", "print('the script dump', ...)")
+      writefile(d .. "/sub/dump", "print('the script sub/dump', ...)")
+      local out, err, code = host({ "./dump", "x" }, { cwd = d })
+      assert.same({ "the script dump\tx\n", "", 0 }, { out, err, code })
+      out, err, code = host({ "sub/dump", "y" }, { cwd = d })
+      assert.same({ "the script sub/dump\ty\n", "", 0 }, { out, err, code })
+      out, err, code = host({ d .. "/dump" })
+      assert.same({ "the script dump\n", "", 0 }, { out, err, code })
+      -- elsewhere the bare word is the command
+      out, err, code = host({ "dump" }, { cwd = d .. "/.." })
+      assert.equal("", out)
+      assert.matches("^winshm dump: ", err)
+      assert.equal(2, code)
+      removedir(d)
+    end)
+
     it("-- makes NAME a script", function()
       local _, err, code = host({ "--", "hosttestecho" }, { env = env() })
       assert.matches("cannot open hosttestecho", err, 1, true)
@@ -551,13 +634,34 @@ describe("host", function()
       assert.is_true(H.shm_exists(name))
       h:kill("INT")
       local ok, out, code = h:wait(10)
-      if ok == nil then h:kill("KILL") end  -- not interrupted: leave no stray
+      if ok == nil then h:kill("KILL"); h:wait(30) end  -- not interrupted
       assert.is_false(ok)
       assert.equal(1, code)
       assert.matches("interrupted!\nstack traceback:", out)
       assert.equal("closed", slurp(flag))
       os.remove(flag)
       assert.is_false(H.shm_exists(name))
+    end)
+
+    it("interrupts a script blocked in a system call, as lua5.4 does", function()
+      -- opening a FIFO no one writes to blocks in open(2): a handler
+      -- installed with SA_RESTART (signal()) would restart it for ever
+      local fifo = tmpfile()
+      os.remove(fifo)
+      assert.truthy(os.execute("mkfifo " .. H.quote(fifo)))
+      finally(function() os.remove(fifo) end)
+      local h = H.spawn(([[
+        print("ready"); io.stdout:flush()
+        io.open(%q)
+        print("opened")]]):format(fifo))
+      assert.truthy(H.until_true(function() return (slurp(h.out) or ""):find("ready") end, 30))
+      H.sleep(0.2)   -- into open(2)
+      h:kill("INT")
+      local ok, out, code = h:wait(30)
+      if ok == nil then h:kill("KILL"); h:wait(30) end  -- not interrupted
+      assert.is_false(ok, out)
+      assert.equal(1, code)
+      assert.matches("interrupted!\nstack traceback:\n\t%[C%]: in function 'io.open'", out)
     end)
   end)
 end)

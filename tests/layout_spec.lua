@@ -325,7 +325,7 @@ describe("layouts", function()
         err(shm.struct, { size = 1.5, { "a", "int" } }), 1, true)
       assert.matches("field 'a' of anonymous struct: offset must be an integer >= 0, got -1",
         err(shm.struct, { { "a", "int", offset = -1 } }), 1, true)
-      assert.matches("abi of layout 'B' must be 'native', 'windows' or 'sysv', got 'win64'",
+      assert.matches("abi of layout 'B' must be 'native', 'windows', 'win32' or 'sysv', got 'win64'",
         err(shm.struct, { name = "B", abi = "win64", { "a", "int" } }), 1, true)
       assert.matches("name of a layout must be a string, got number",
         err(shm.struct, { name = 5, { "a", "int" } }), 1, true)

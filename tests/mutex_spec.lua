@@ -1,4 +1,4 @@
--- mutex_spec.lua: shm.mutex -- named cross-process mutexes (API.md 4).
+-- mutex_spec.lua: shm.mutex -- named cross-process mutexes (docs/reference.md, Mutexes).
 local shm = require "winshm"
 local H = require "helper"
 local system = require "system"

@@ -1,5 +1,5 @@
 -- Regions: shm.create / get_or_create / open / open_existing / remove and
--- the link object (API.md section 2).
+-- the link object (docs/reference.md, Regions and Links).
 local shm = require "winshm"
 local H = require "helper"
 

@@ -37,28 +37,6 @@ describe("Win32 regions #windows", function()
   ]]
   local from16, to16 = load(UTF16 .. " return from16, to16")()
 
-  -- Run a Windows command line in the background; :wait() gives ok, output.
-  local function background(cmdline)
-    local out = os.getenv("TEMP") .. "\\" .. H.name("bg") .. ".txt"
-    os.execute('start "" /b cmd /v:on /c "' .. cmdline .. ' > ' .. H.quote(out)
-      .. ' 2>&1 & echo !errorlevel!> ' .. H.quote(out .. ".rc") .. '"')
-    return {
-      wait = function(_, timeout)
-        local code = H.until_true(function()
-          local f = io.open(out .. ".rc")
-          local c = f and tonumber(f:read("a"))
-          if f then f:close() end
-          return c
-        end, timeout or 40)
-        local f = io.open(out)
-        local o = f and f:read("a") or ""
-        if f then f:close() end
-        os.remove(out); os.remove(out .. ".rc")
-        return code == 0, o, code
-      end,
-    }
-  end
-
   local function exists(name)
     local l = shm.open(name, 1)
     if l then l:close() return true end
@@ -80,7 +58,6 @@ describe("Win32 regions #windows", function()
     end)
 
     it("declares C structs with shm.cdef (LPeg inside the host)", function()
-      if not shm.cdef then pending("no shm.cdef in this build") return end
       local ok, out = H.run([[
         local shm = require "winshm"
         local t = shm.cdef("typedef struct { long lap; wchar_t who[8]; } Car;")
@@ -355,7 +332,6 @@ describe("Win32 regions #windows", function()
     end)
 
     it("a name held by a mutex is taken: one namespace for every kind", function()
-      if not shm.mutex then pending("no shm.mutex in this build") return end
       local name = H.name("kind")
       local m = assert(shm.mutex(name))
       local l, err = shm.create(name, 64)
@@ -474,7 +450,8 @@ describe("Win32 regions #windows", function()
   end)
 
   describe("interop with a plain Win32 program", function()
-    local rawmap = H.quote((os.getenv("WINSHM_WINBIN") or "build\\win64") .. "\\rawmap.exe")
+    local rawexe = (os.getenv("WINSHM_WINBIN") or "build\\win64") .. "\\rawmap.exe"
+    local rawmap = H.quote(rawexe)
     -- struct record of tests/win/rawmap.c, declared for the Windows ABI
     local RECORD = [[
       local Record = shm.struct {
@@ -493,7 +470,7 @@ describe("Win32 regions #windows", function()
 
     it("winshm.exe reads a mapping the program made, and answers", function()
       local name = "Local\\" .. H.name("raw")
-      local srv = background(rawmap .. ' serve ' .. name)
+      local srv = H.start({ rawexe, "serve", name })
       local ok, out = H.run([[
         local shm = require "winshm"
         ]] .. RECORD .. [[

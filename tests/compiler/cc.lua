@@ -2,7 +2,8 @@
 local C = {}
 
 -- The compiler for each layout ABI (native is this machine's: SysV here).
-C.for_abi = { native = "gcc", sysv = "gcc", windows = "x86_64-w64-mingw32-gcc" }
+C.for_abi = { native = "gcc", sysv = "gcc", windows = "x86_64-w64-mingw32-gcc",
+              win32 = "i686-w64-mingw32-gcc" }
 
 local function q(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
 C.quote = q

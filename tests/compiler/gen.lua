@@ -20,7 +20,7 @@
 local G = {}
 
 -- ------------------------------------------------------------------ scalars
--- Every name of API.md §1, with its C spelling, size per ABI and value kind.
+-- Every scalar type of docs/reference.md (Layouts), with its C spelling, size per ABI and value kind.
 local function S(name, c, size, kind, signed, wsize)
   return { name = name, c = c, size = size, wsize = wsize or size,
            kind = kind, signed = signed }
@@ -62,10 +62,12 @@ function G.abi(abi)
   return abi
 end
 
--- Size (= alignment) of scalar type name t under abi.
+-- Size (= alignment) of scalar type name t under abi ("win32" lays them
+-- out as "windows").
 function G.scalar_size(t, abi)
   local s = G.scalar[t]
-  return G.abi(abi) == "windows" and s.wsize or s.size
+  local a = G.abi(abi)
+  return (a == "windows" or a == "win32") and s.wsize or s.size
 end
 
 -- -------------------------------------------------------------- randomness
@@ -251,6 +253,7 @@ end
 -- compiler for the other ABI lays the struct out as abi's compiler would).
 local FIXED = {
   windows = { ["long"] = "int32_t", ["unsigned long"] = "uint32_t", wchar_t = "char16_t" },
+  win32 = { ["long"] = "int32_t", ["unsigned long"] = "uint32_t", wchar_t = "char16_t" },
   sysv = { ["long"] = "int64_t", ["unsigned long"] = "uint64_t", wchar_t = "char32_t" },
 }
 function G.c_type(t, abi, fixed)

@@ -1,8 +1,9 @@
--- cdef.lua: fuzz driver for shm.cdef.  The input is C source (the seed
--- corpus holds real SDK-style headers; libFuzzer mutates them).  cdef
--- either refuses it with an error message or returns layouts that hold
--- together and can be viewed, scalar type names shm.struct takes, and
--- the constants and notes tables (docs/cdef.md).
+-- cdef.lua: fuzz driver for shm.cdef.  The input is C or C++ source (the
+-- seed corpus holds SDK-style headers; libFuzzer mutates them).  cdef
+-- either refuses it with a message that names the source, or returns
+-- layouts that hold together and can be viewed, scalar type names
+-- shm.struct takes, and the constants and notes tables (docs/cdef.md),
+-- under each of the three ABIs.
 local shm = require "winshm"
 if type(shm.cdef) ~= "function" then
   return "shm.cdef is not in this build of winshm"
@@ -32,7 +33,7 @@ local function check(name, lay)
 end
 
 return function(src)
-  for _, abi in ipairs({ "windows", "sysv" }) do
+  for _, abi in ipairs({ "windows", "win32", "sysv" }) do
     local ok, res = pcall(shm.cdef, src, { abi = abi })
     if ok then
       if type(res) ~= "table" then fuzz.fail("cdef returned " .. type(res)) end
@@ -49,6 +50,9 @@ return function(src)
       end
     elseif type(res) ~= "string" then
       fuzz.fail("error value is not a string: " .. type(res))
+    elseif not res:match("^cdef:") or res:find("%.lua:%d+:") then
+      -- a refusal names the source; an error of shm.cdef's own code does not
+      fuzz.fail("not a refusal: " .. res)
     end
   end
 end

@@ -1,7 +1,7 @@
 /*
 ** fuzz_names.c -- libFuzzer harness for name checking: wshm_utf8valid
 ** against an independent decoder, and wshm_checkname against the rules
-** of API.md (non-empty, no NUL, UTF-8, on POSIX no '/', not '.' or '..',
+** of docs/reference.md (non-empty, no NUL, UTF-8, on POSIX no '/', not '.' or '..',
 ** at most 255 bytes after a Local\ or Global\ prefix).  Any accepted
 ** name must stay inside /dev/shm.
 */

@@ -2,24 +2,26 @@
 -- static_assert and the macros that are constants.  Methods of the
 -- builder (winshm.cdef.build).
 local lpeg = require "lpeg"
+local L = require "winshm.cdef.lex"
 local G = require "winshm.cdef.grammar"
+local pre = require "winshm.cdef.pre"
 
 local D = {}
-local throw = G.throw
+local throw = L.throw
 
 -- ------------------------------------------------------- #pragma pack
 
 local C, Ct, Cp = lpeg.C, lpeg.Ct, lpeg.Cp
-local sp = G.sp
-local arg = sp * Cp() * C(G.name + lpeg.R "09"^1)
+local sp = L.sp
+local arg = sp * Cp() * C(L.name + lpeg.R "09"^1)
 local packargs = sp * "pack" * sp * "(" * Ct((arg * (sp * "," * arg)^0)^-1)
                  * sp * ")" * sp * -1
 
 function D:pragma(m)
-  local word = lpeg.match(sp * C(G.name), m.text, 1, 0)
+  local word = lpeg.match(sp * C(L.name), m.text, 1, 0)
   if word == "once" then return end
   if word ~= "pack" then
-    self:note(m.pos, ("#pragma %s ignored"):format(m.text:gsub("^%s+", ""):gsub("%s+$", "")))
+    self:note(m.pos, ("#pragma %s ignored"):format(pre.uncomment(m.text)))
     return
   end
   local args = lpeg.match(packargs, m.text, 1, 0)
@@ -69,9 +71,9 @@ function D:static_assert(m)
     self:note(m.pos, "static_assert not checked (condition not understood)")
     return
   end
-  local ok, v = pcall(self.eval, self, e)
+  local ok, v = pcall(self.value, self, e)
   if not ok then
-    if not G.iserror(v) then error(v, 0) end
+    if not L.iserror(v) then error(v, 0) end
     self:note(m.pos, "static_assert not checked: " .. v.msg)
     return
   end
@@ -80,28 +82,37 @@ function D:static_assert(m)
   end
 end
 
--- The macros that are constants: integers, or strings.
-function D:macros_to_constants()
-  for _, name in ipairs(self.order) do
-    local m = self.macros[name]
-    if m and m.body and self.constants[name] == nil then
-      local s = lpeg.match(G.String * sp * -1, m.body, 1, 0)
+-- ---------------------------------------------------------- constants
+
+local floating = sp * lpeg.C(lpeg.S "+-"^-1) * L.Float * sp * -1
+
+-- The macros defined at the end of the text that are constants:
+-- integers, floating numbers or strings.  'stop' is the end of the text.
+function D:macros_to_constants(stop)
+  self.usepos = stop
+  for _, m in ipairs(self.macros:final()) do
+    local name = m.name
+    if m.body and not m.funclike and not m.predefined and self.constants[name] == nil then
+      local s = lpeg.match(L.String * sp * -1, m.body, 1, 0)
+      local sign, f = lpeg.match(floating, m.body)
       if s then
         self.constants[name] = s
+      elseif f then
+        self.constants[name] = sign == "-" and -f or f
       else
-        local ok, v = pcall(self.ident, self, name, m.pos)
+        local ok, v = pcall(self.macro, self, name, m, m.pos)
         if ok then
           self.constants[name] = v
-        elseif not G.iserror(v) then
+        elseif not L.iserror(v) then
           error(v, 0)
-        elseif not (G.attributes(m.body, m.bodypos) or G.typename(m.body, m.bodypos)) then
+        elseif not (G.attributes(m.body, m.bodypos, self.macros) or G.typename(m.body, m.bodypos)) then
           -- (attributes and type names are not constants, nor worth a note)
           self:note(m.pos, ("macro '%s' is not a constant: %s"):format(name, v.msg))
         end
       end
     end
   end
+  self.usepos = nil
 end
-
 
 return D
