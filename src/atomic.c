@@ -53,79 +53,35 @@ void wshm_atomicfield (lua_State *L, int vidx, int kidx, wshm_fieldref *f,
 
 /*
 ** The last field the atomic functions resolved, kept in their shared
-** upvalues so that a loop over one view and one field name (a spin on a
+** upvalue so that a loop over one view and one field name (a spin on a
 ** counter) skips the view check and the name lookup: a hit is the same
-** view object and the same string object, compared by address.
-**
-** Upvalue 1 (PIN) holds that view at [1] and the name at [2] strongly,
-** so neither can be collected, and its address reused, while cached.  A
-** hit therefore needs no table read.  So that the pin does not keep a
-** dropped link alive, a sentinel object is collected at the next
-** collection cycle and its finalizer (unpin) empties the cache: a link
-** dropped after an atomic call is cleaned up one cycle later than
-** otherwise.  Upvalue 2 (CACHE) is the lastfield userdata.
+** view object and the same string object, compared by address.  Both are
+** pinned (support.h), so neither can be collected, and its address
+** reused, while cached; the pin empties at the next collection cycle, so
+** a link dropped after an atomic call is cleaned up one cycle later than
+** otherwise.
 */
 typedef struct lastfield {
-  const void *view;       /* the pinned view, or NULL: no cached field */
+  wshm_pin pin;           /* pin.obj: the pinned view, or NULL: no field */
   const void *key;        /* lua_topointer of the pinned name */
-  int armed;              /* a sentinel will call unpin */
   wshm_fieldref ref;
 } lastfield;
 
-#define PIN     lua_upvalueindex(1)
-#define CACHE   lua_upvalueindex(2)
-
-static int unpin (lua_State *L) {
-  lastfield *c = (lastfield *)lua_touserdata(L, lua_upvalueindex(2));
-  c->view = NULL;
-  c->armed = 0;
-  lua_pushnil(L);
-  lua_rawseti(L, lua_upvalueindex(1), 1);
-  lua_pushnil(L);
-  lua_rawseti(L, lua_upvalueindex(1), 2);
-  return 0;
-}
-
-/* Leave behind an unreachable object whose finalizer is unpin. */
-static void arm (lua_State *L, lastfield *c) {
-  lua_newuserdatauv(L, 0, 0);
-  lua_createtable(L, 0, 1);
-  lua_pushvalue(L, PIN);
-  lua_pushvalue(L, CACHE);
-  lua_pushcclosure(L, unpin, 2);
-  lua_setfield(L, -2, "__gc");
-  lua_setmetatable(L, -2);
-  lua_pop(L, 1);
-  c->armed = 1;
-}
-
-static void pushcache (lua_State *L) {
-  lua_createtable(L, 2, 0);
-  memset(lua_newuserdatauv(L, sizeof(lastfield), 0), 0, sizeof(lastfield));
-}
+#define CACHE   lua_upvalueindex(1)
 
 /*
 ** checkfield's miss: resolve the field, then cache it.  The cache is
-** filled only after the allocations (arm may run finalizers, and they
-** may make atomic calls of their own, which fill it too).
+** filled only after the allocations of pinning (they may run finalizers,
+** which may make atomic calls of their own and fill it too).
 */
 static wshm_fieldref resolve (lua_State *L, lastfield *c, int write) {
-  const void *v = lua_touserdata(L, 1);
   wshm_fieldref f;
   wshm_atomicfield(L, 1, 2, &f, write);
-  c->view = NULL;
+  c->pin.obj = NULL;
   if (lua_type(L, 2) == LUA_TSTRING) {
-    if (!c->armed)
-      arm(L, c);
-    lua_pushvalue(L, 1);
-    lua_rawseti(L, PIN, 1);
-    lua_pushvalue(L, 2);
-    lua_rawseti(L, PIN, 2);
-    if (c->armed) {  /* unpin did not run meanwhile: the pin holds */
-      c->ref = f;
-      c->key = lua_topointer(L, 2);
-      c->view = v;
-    }
+    wshm_pinto(L, CACHE, 1, 2);
+    c->ref = f;
+    c->key = lua_topointer(L, 2);
     if (f.r->base == NULL)  /* the allocations ran a finalizer that closed it */
       wshm_view_unusable(L, 1, 0);
   }
@@ -136,7 +92,7 @@ static wshm_fieldref resolve (lua_State *L, lastfield *c, int write) {
 static inline wshm_fieldref checkfield (lua_State *L, int write) {
   lastfield *c = (lastfield *)lua_touserdata(L, CACHE);
   const wshm_view *v = (const wshm_view *)lua_touserdata(L, 1);
-  if (v == c->view && v != NULL && lua_topointer(L, 2) == c->key
+  if (v == c->pin.obj && v != NULL && lua_topointer(L, 2) == c->key
       && (c->ref.writable || !write) && wshm_view_isopen(v))
     return c->ref;
   return resolve(L, c, write);  /* raises if the link is closed */
@@ -308,6 +264,6 @@ static const luaL_Reg funcs[] = {
 };
 
 void wshm_open_atomic (lua_State *L) {
-  pushcache(L);
-  luaL_setfuncs(L, funcs, 2);
+  wshm_newpin(L, sizeof(lastfield), 2);
+  luaL_setfuncs(L, funcs, 1);
 }

@@ -74,7 +74,7 @@ static long checkwait (lua_State *L, int idx) {
 ** The scheme table at 2 for the view at 1 into s; its field names are
 ** left on the stack.  Raises on a bad scheme.
 */
-static void checkscheme (lua_State *L, scheme *s, int write) {
+static void parsescheme (lua_State *L, scheme *s, int write) {
   static const char *const keys[] = {"begin", "end", "seq", "check"};
   int has[4], i, base;
   luaL_checktype(L, 2, LUA_TTABLE);
@@ -155,6 +155,101 @@ static int snapshot (const scheme *s, const unsigned char *data, size_t n,
       return 1;
   }
   return 0;
+}
+
+/*
+** The last scheme parsed, for the next call with the same view and a
+** scheme table of the same contents (a reader's frame loop): the upvalue
+** of the functions below.  The view, the table and the table's values are
+** pinned (support.h), so that equal addresses mean the same objects; the
+** contents are compared entry by entry (raw, in the table's own order),
+** so a table changed since is parsed again.  A table with a metatable is
+** never cached (its __index may answer differently each time).
+*/
+#define CACHED   5      /* entries of a scheme table: at most 5 are valid */
+#define CACHE    lua_upvalueindex(1)
+
+typedef struct schemecache {
+  wshm_pin pin;                 /* pin.obj: the view; user values: the
+                                   view, the table, its CACHED values */
+  const void *table;
+  int n, write;                 /* entries; parsed for a write */
+  const void *key[CACHED];      /* the anchored key strings */
+  const void *val[CACHED];      /* string values (pinned), or NULL */
+  lua_Integer num[CACHED];      /* integer values */
+  int aval, bval;               /* user values of the counters' names */
+  scheme s;
+} schemecache;
+
+/* Does the scheme table at 2 hold exactly what c cached?  Leaves the
+** stack as it found it. */
+static int samescheme (lua_State *L, const schemecache *c) {
+  int i = 0;
+  if (lua_topointer(L, 2) != c->table) return 0;
+  if (lua_getmetatable(L, 2)) {
+    lua_pop(L, 1);
+    return 0;
+  }
+  lua_pushnil(L);
+  while (lua_next(L, 2)) {
+    int ok = i < c->n && lua_topointer(L, -2) == c->key[i]
+             && (c->val[i] != NULL ? lua_topointer(L, -1) == c->val[i]
+                 : lua_isinteger(L, -1) && lua_tointeger(L, -1) == c->num[i]);
+    lua_pop(L, 1);
+    if (!ok) { lua_pop(L, 1); return 0; }
+    i++;
+  }
+  return i == c->n;
+}
+
+/* Remember the scheme parsed from the table at 2 for the view at 1 (not a
+** table with a metatable). */
+static void cachescheme (lua_State *L, schemecache *c, const scheme *s,
+                         int write) {
+  int i = 0, uv = 3;
+  c->pin.obj = NULL;
+  if (lua_getmetatable(L, 2)) {
+    lua_pop(L, 1);
+    return;
+  }
+  wshm_pinto(L, CACHE, 1, 2);  /* may allocate: nothing filled before */
+  lua_pushnil(L);
+  while (lua_next(L, 2)) {
+    if (i == CACHED) { lua_pop(L, 2); c->pin.obj = NULL; return; }
+    c->key[i] = lua_topointer(L, -2);
+    c->val[i] = lua_type(L, -1) == LUA_TSTRING ? lua_topointer(L, -1) : NULL;
+    c->num[i] = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : 0;
+    if (c->val[i] != NULL) {
+      if (lua_rawequal(L, -1, s->aidx)) c->aval = uv;
+      if (s->kind == S_BEGINEND && lua_rawequal(L, -1, s->aidx + 1)) c->bval = uv;
+      lua_setiuservalue(L, CACHE, uv++);
+    }
+    else
+      lua_pop(L, 1);
+    i++;
+  }
+  c->n = i;
+  c->table = lua_topointer(L, 2);
+  c->write = write;
+  c->s = *s;
+}
+
+/* The scheme at 2 for the view at 1: the cached one when the view and the
+** table's contents are the same, else parsed (and cached).  The counters'
+** names are on the stack at s->aidx (and s->aidx + 1 for begin/end). */
+static void checkscheme (lua_State *L, scheme *s, int write) {
+  schemecache *c = (schemecache *)lua_touserdata(L, CACHE);
+  const void *v = lua_touserdata(L, 1);
+  if (v != NULL && v == c->pin.obj && c->write >= write
+      && lua_type(L, 2) == LUA_TTABLE && samescheme(L, c)) {
+    *s = c->s;
+    s->aidx = lua_gettop(L) + 1;
+    lua_getiuservalue(L, CACHE, c->aval);
+    if (s->kind == S_BEGINEND) lua_getiuservalue(L, CACHE, c->bval);
+    return;
+  }
+  parsescheme(L, s, write);
+  cachescheme(L, c, s, write);
 }
 
 /* The arguments of a snapshot: the view at 1, the scheme at 2, tries at
@@ -389,5 +484,6 @@ void wshm_open_consistent (lua_State *L) {
     lua_rawseti(L, -2, i + 1);
   }
   lua_rawsetp(L, LUA_REGISTRYINDEX, &OPENWRITES);
-  luaL_setfuncs(L, funcs, 0);
+  wshm_newpin(L, sizeof(schemecache), 2 + CACHED);
+  luaL_setfuncs(L, funcs, 1);
 }

@@ -109,3 +109,47 @@ void wshm_unscratch (lua_State *L, int idx) {
   lua_pushvalue(L, idx);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &SCRATCH);
 }
+
+/* The finalizer of a pin's sentinel; upvalue 1 is the pin. */
+static int unpin (lua_State *L) {
+  wshm_pin *p = (wshm_pin *)lua_touserdata(L, lua_upvalueindex(1));
+  int i;
+  p->obj = NULL;
+  p->armed = 0;
+  for (i = 1; lua_getiuservalue(L, lua_upvalueindex(1), i) != LUA_TNONE; i++) {
+    lua_pop(L, 1);
+    lua_pushnil(L);
+    lua_setiuservalue(L, lua_upvalueindex(1), i);
+  }
+  return 0;
+}
+
+void *wshm_newpin (lua_State *L, size_t size, int n) {
+  void *p = lua_newuserdatauv(L, size, n);
+  memset(p, 0, size);
+  return p;
+}
+
+void wshm_pinto (lua_State *L, int pidx, int i1, int i2) {
+  wshm_pin *p = (wshm_pin *)lua_touserdata(L, pidx);
+  pidx = lua_absindex(L, pidx);
+  i1 = lua_absindex(L, i1);
+  if (i2 != 0) i2 = lua_absindex(L, i2);
+  if (!p->armed) {  /* leave an unreachable object whose finalizer is unpin */
+    lua_newuserdatauv(L, 0, 0);
+    lua_createtable(L, 0, 1);
+    lua_pushvalue(L, pidx);
+    lua_pushcclosure(L, unpin, 1);
+    lua_setfield(L, -2, "__gc");
+    lua_setmetatable(L, -2);
+    lua_pop(L, 1);
+    p->armed = 1;
+  }
+  lua_pushvalue(L, i1);
+  lua_setiuservalue(L, pidx, 1);
+  if (i2 != 0) {
+    lua_pushvalue(L, i2);
+    lua_setiuservalue(L, pidx, 2);
+  }
+  p->obj = lua_topointer(L, i1);
+}

@@ -52,6 +52,30 @@ const char *wshm_intname (size_t size, int issigned);
 void *wshm_scratch (lua_State *L, size_t n);
 void wshm_unscratch (lua_State *L, int idx);
 
+/*
+** Pins.  A cache that knows an object by its address must hold it, or the
+** collector could free it and give its address to another object.  A pin
+** is a userdata whose memory starts with a wshm_pin and whose user values
+** hold the pinned objects; 'obj' is the first one's address, NULL when the
+** pin is empty.  So that a pin does not keep an object alive for ever,
+** pinning leaves a sentinel that the next collection cycle finalizes: its
+** finalizer empties the pin.  A pinned object is so freed one cycle later
+** than it would be otherwise.
+*/
+typedef struct wshm_pin {
+  const void *obj;      /* the first pinned object, or NULL */
+  int armed;            /* a sentinel will empty the pin */
+} wshm_pin;
+
+/* Push a new, empty pin of 'size' bytes (a wshm_pin first, the rest
+** zero-filled) that holds up to n objects. */
+void *wshm_newpin (lua_State *L, size_t size, int n);
+
+/* Pin the values at i1 and (when not 0) i2 in the pin at pidx, and set its
+** obj to the first's address.  May allocate, and so run finalizers: a
+** caller fills the rest of its cache after it returns. */
+void wshm_pinto (lua_State *L, int pidx, int i1, int i2);
+
 WSHM_HIDE_END
 
 #endif

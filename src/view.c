@@ -71,16 +71,34 @@ void wshm_view_span (lua_State *L, int vidx, wshm_span *s) {
   s->size = wshm_view_size(v);
 }
 
+/* The closure upvalues of every view metamethod: the metatable it serves
+** and the pin of the last view it checked; then the layout's field table
+** (struct views) and one more value (ipairs' iterator, an iterator). */
+#define UP_META    lua_upvalueindex(1)
+#define UP_PIN     lua_upvalueindex(2)
+
+/* selfview's slow part: check the metatable of the value at 1, then pin
+** it (which may allocate: callers check the link open afterwards). */
+static wshm_view *checkself (lua_State *L, const char *what) {
+  if (!lua_getmetatable(L, 1) || lua_topointer(L, -1) != lua_topointer(L, UP_META))
+    luaL_typeerror(L, 1, what);
+  lua_pop(L, 1);
+  wshm_pinto(L, UP_PIN, 1, 0);
+  return (wshm_view *)lua_touserdata(L, 1);
+}
+
 /*
 ** The view at 1 as the closure serving it expects: a userdata whose
-** metatable is the closure's upvalue 'up' (any other userdata, passed to
-** a metamethod fetched with the debug library, is refused).  The
-** metatable stays pushed: callers push their results above it.
+** metatable is the one the closure serves (any other value, passed to a
+** metamethod fetched with the debug library, is refused).  The last view
+** found so is pinned (support.h): the same address again is that view.
 */
-static wshm_view *selfview (lua_State *L, int up, const char *what) {
-  if (!lua_getmetatable(L, 1) || lua_topointer(L, -1) != lua_topointer(L, up))
-    luaL_typeerror(L, 1, what);
-  return (wshm_view *)lua_touserdata(L, 1);
+static inline wshm_view *selfview (lua_State *L, const char *what) {
+  const wshm_pin *p = (const wshm_pin *)lua_touserdata(L, UP_PIN);
+  void *v = lua_touserdata(L, 1);
+  if (v != NULL && v == p->obj)
+    return (wshm_view *)v;
+  return checkself(L, what);
 }
 
 /* ------------------------------------------------------------ errors */
@@ -240,9 +258,8 @@ static int assign (lua_State *L, const wshm_view *v, const wshm_field *f,
 
 /* ------------------------------------------------------ struct views */
 
-/* The closure upvalues of a struct view metatable's functions. */
-#define UP_FIELDS  lua_upvalueindex(1)
-#define UP_META    lua_upvalueindex(2)
+#define UP_FIELDS  lua_upvalueindex(3)
+#define UP_NEXT    lua_upvalueindex(4)   /* __pairs: struct_next */
 
 /*
 ** The field named by the key at 2 of the struct view v, or NULL.  A
@@ -269,7 +286,7 @@ static const wshm_field *findfield (lua_State *L, const wshm_view *v) {
 
 /* __index of a struct view. */
 static int struct_index (lua_State *L) {
-  const wshm_view *v = selfview(L, UP_META, "view of this layout");
+  const wshm_view *v = selfview(L, "view of this layout");
   const wshm_field *f = findfield(L, v);
   if (f == NULL)
     return nofield(L, v);
@@ -286,7 +303,7 @@ static int struct_index (lua_State *L) {
 /* __newindex of a struct view: range-checked; a table assigned to a
 ** struct or array field is written as shm.write writes it. */
 static int struct_newindex (lua_State *L) {
-  const wshm_view *v = selfview(L, UP_META, "view of this layout");
+  const wshm_view *v = selfview(L, "view of this layout");
   const wshm_field *f = findfield(L, v);
   const char *msg;
   if (f == NULL)
@@ -310,7 +327,7 @@ static int struct_newindex (lua_State *L) {
 
 /* The iterator pairs() gives: fields in declaration order. */
 static int struct_next (lua_State *L) {
-  const wshm_view *v = selfview(L, UP_META, "view of this layout");
+  const wshm_view *v = selfview(L, "view of this layout");
   const wshm_field *f;
   int i = 0;
   if (!wshm_view_isopen(v))
@@ -337,24 +354,32 @@ static int struct_next (lua_State *L) {
   return 2;
 }
 
-/* __pairs of a struct view; upvalue 3 = its struct_next. */
+/* __pairs of a struct view. */
 static int struct_pairs (lua_State *L) {
-  selfview(L, UP_META, "view of this layout");
-  lua_pushvalue(L, lua_upvalueindex(3));
+  selfview(L, "view of this layout");
+  lua_pushvalue(L, UP_NEXT);
   lua_pushvalue(L, 1);
   lua_pushnil(L);
   return 3;
 }
 
-/* Set the C function f, closed over the field table at fidx and the
-** metatable at -1 (plus the value at -2 when extra), as meta[name]. */
-static void setmethod (lua_State *L, int fidx, const char *name,
-                       lua_CFunction f, int extra) {
-  int meta = lua_gettop(L) - extra;
-  lua_pushvalue(L, fidx);
+/* Push f closed over the metatable at meta, the pin after it, the field
+** table at fidx (when not 0) and, when extra, the value at the top (which
+** it replaces). */
+static void pushmethod (lua_State *L, int meta, int fidx, lua_CFunction f,
+                        int extra) {
+  int n = 2;
   lua_pushvalue(L, meta);
-  if (extra) lua_pushvalue(L, meta + 1);
-  lua_pushcclosure(L, f, 2 + extra);
+  lua_pushvalue(L, meta + 1);
+  if (fidx != 0) { lua_pushvalue(L, fidx); n++; }
+  if (extra) { lua_rotate(L, -1 - n, -1); n++; }
+  lua_pushcclosure(L, f, n);
+}
+
+/* meta[name] = pushmethod's closure. */
+static void setmethod (lua_State *L, int meta, int fidx, const char *name,
+                       lua_CFunction f, int extra) {
+  pushmethod(L, meta, fidx, f, extra);
   lua_setfield(L, meta, name);
 }
 
@@ -375,28 +400,25 @@ static void pushstructmeta (lua_State *L, int lidx) {
   lua_setfield(L, meta, "__metatable");
   lua_pushlightuserdata(L, &VIEWMARK);
   lua_rawseti(L, meta, MARKSLOT);
-  memset(lua_newuserdatauv(L, sizeof(wshm_vclass), 0), 0,
-         sizeof(wshm_vclass));
+  wshm_newpin(L, sizeof(wshm_vclass), 1);  /* meta + 1: the class and pin */
+  lua_pushvalue(L, -1);
   lua_rawseti(L, meta, CLASSSLOT);
-  setmethod(L, fidx, "__index", struct_index, 0);
-  setmethod(L, fidx, "__newindex", struct_newindex, 0);
-  lua_pushvalue(L, fidx);
-  lua_pushvalue(L, meta);
-  lua_pushcclosure(L, struct_next, 2);
-  setmethod(L, fidx, "__pairs", struct_pairs, 1);
-  lua_pop(L, 1);
+  setmethod(L, meta, fidx, "__index", struct_index, 0);
+  setmethod(L, meta, fidx, "__newindex", struct_newindex, 0);
+  pushmethod(L, meta, fidx, struct_next, 0);
+  setmethod(L, meta, fidx, "__pairs", struct_pairs, 1);
   lua_pushcfunction(L, view_tostring);
   lua_setfield(L, meta, "__tostring");
   lua_pushvalue(L, meta);
   lua_setiuservalue(L, lidx, LUV_VIEWS);
+  lua_pop(L, 1);  /* the class */
   lua_remove(L, fidx);
 }
 
 /* ------------------------------------------------------- array views */
 
-/* The closure upvalues of the array view metatable's functions. */
-#define UP_AMETA   lua_upvalueindex(1)
-#define UP_IPAIRS  lua_upvalueindex(2)
+#define UP_IPAIRS  lua_upvalueindex(3)   /* __index: ipairs' iterator */
+#define UP_ANEXT   lua_upvalueindex(3)   /* __pairs: array_next */
 
 /* Is the caller ipairs' iterator (the value at 'up')? */
 static int byipairs (lua_State *L, int up) {
@@ -448,7 +470,7 @@ static lua_Integer keyindex (lua_State *L, const wshm_view *v, int *isnum) {
 /* __index of array views; ipairs' iterator gets nil for #v + 1 (the end)
 ** instead of an error. */
 static int array_index (lua_State *L) {
-  const wshm_view *v = selfview(L, UP_AMETA, "array view");
+  const wshm_view *v = selfview(L, "array view");
   int isnum;
   lua_Integer i = keyindex(L, v, &isnum);
   if (i == 0) {
@@ -463,7 +485,7 @@ static int array_index (lua_State *L) {
 }
 
 static int array_newindex (lua_State *L) {
-  const wshm_view *v = selfview(L, UP_AMETA, "array view");
+  const wshm_view *v = selfview(L, "array view");
   const wshm_field *f = v->fld;
   int isnum;
   lua_Integer i = keyindex(L, v, &isnum);
@@ -492,7 +514,7 @@ static int array_newindex (lua_State *L) {
 
 /* The open array view at 1, for the closures of the array metatable. */
 static const wshm_view *checkarray (lua_State *L) {
-  const wshm_view *v = selfview(L, UP_AMETA, "array view");
+  const wshm_view *v = selfview(L, "array view");
   if (!wshm_view_isopen(v))
     wshm_view_unusable(L, 1, 0);
   return v;
@@ -520,7 +542,7 @@ static int array_next (lua_State *L) {
 
 static int array_pairs (lua_State *L) {
   checkarray(L);
-  lua_pushvalue(L, lua_upvalueindex(2));  /* array_next */
+  lua_pushvalue(L, UP_ANEXT);
   lua_pushvalue(L, 1);
   lua_pushinteger(L, 0);
   return 3;
@@ -559,16 +581,6 @@ static void pushipairsaux (lua_State *L) {
   }
 }
 
-/* meta[name] = f closed over the metatable at 'meta' and one more value
-** (pushed, then popped). */
-static void setarraymethod (lua_State *L, int meta, const char *name,
-                            lua_CFunction f) {
-  lua_pushvalue(L, meta);
-  lua_insert(L, -2);
-  lua_pushcclosure(L, f, 2);
-  lua_setfield(L, meta, name);
-}
-
 static void newarraymeta (lua_State *L) {
   int meta;
   luaL_newmetatable(L, WSHM_VIEW);
@@ -577,19 +589,16 @@ static void newarraymeta (lua_State *L) {
   lua_setfield(L, meta, "__metatable");
   lua_pushlightuserdata(L, &VIEWMARK);
   lua_rawseti(L, meta, MARKSLOT);
+  wshm_newpin(L, sizeof(wshm_pin), 1);  /* meta + 1 */
   pushipairsaux(L);
-  setarraymethod(L, meta, "__index", array_index);
-  lua_pushnil(L);
-  setarraymethod(L, meta, "__newindex", array_newindex);
-  lua_pushnil(L);
-  setarraymethod(L, meta, "__len", array_len);
-  lua_pushvalue(L, meta);
-  lua_pushnil(L);
-  lua_pushcclosure(L, array_next, 2);
-  setarraymethod(L, meta, "__pairs", array_pairs);
+  setmethod(L, meta, 0, "__index", array_index, 1);
+  setmethod(L, meta, 0, "__newindex", array_newindex, 0);
+  setmethod(L, meta, 0, "__len", array_len, 0);
+  pushmethod(L, meta, 0, array_next, 0);
+  setmethod(L, meta, 0, "__pairs", array_pairs, 1);
   lua_pushcfunction(L, view_tostring);
   lua_setfield(L, meta, "__tostring");
-  lua_pop(L, 1);
+  lua_pop(L, 2);
 }
 
 /* ------------------------------------------------------ from links */

@@ -12,6 +12,7 @@
 #include "backend.h"
 #include "codec.h"
 #include "layout.h"
+#include "support.h"
 #include "hidden.h"
 
 WSHM_HIDE_BEGIN
@@ -21,8 +22,10 @@ WSHM_HIDE_BEGIN
 /* Entries of a struct view's field lookup cache. */
 #define WSHM_HITS       32
 
-/* The lookup cache of the views of one layout (view.c's own). */
+/* What view.c keeps per layout: the last view its metamethods checked,
+** pinned, and the field lookup cache. */
 typedef struct wshm_vclass {
+  wshm_pin pin;
   const wshm_field *hits[WSHM_HITS];
 } wshm_vclass;
 
