@@ -47,13 +47,6 @@ end
 
 -- ============================================================== export
 
--- The value at keys in frame t.
-local function at(t, keys)
-  local v = t
-  for i = 1, #keys do v = v[keys[i]] end
-  return v
-end
-
 -- Write the rows of recording r to out with writer w: its header once,
 -- then a row for each frame.
 local function rows(r, opts, out, w)
@@ -65,7 +58,7 @@ local function rows(r, opts, out, w)
       out:write(w.header(leaves))
     end
     local cells = {}
-    for i, l in ipairs(leaves) do cells[i] = w.cell(at(t, l.keys), l.type) end
+    for i, l in ipairs(leaves) do cells[i] = w.cell(select.at(t, l.keys), l.type) end
     out:write(w.row(format.exact(time), cells))
     count = count + 1
   end

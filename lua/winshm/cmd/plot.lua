@@ -46,12 +46,6 @@ local function unit(path, units)
   return unit_of(path)
 end
 
-local function at(t, keys)
-  local v = t
-  for i = 1, #keys do v = v[keys[i]] end
-  return v
-end
-
 -- The panels the FIELD arguments ask for, filled from the frames.
 local function collect(r, opts, pos)
   local x, panels, all = {}, {}, {}
@@ -71,7 +65,7 @@ local function collect(r, opts, pos)
     end
     x[#x + 1] = time
     for _, s in ipairs(all) do
-      local v = at(t, s.keys)
+      local v = select.at(t, s.keys)
       if type(v) == "boolean" then v = v and 1 or 0 end
       if type(v) ~= "number" then
         cli.fail(("field '%s' is text, not a number: it cannot be plotted"):format(s.name))

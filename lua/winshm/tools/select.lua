@@ -60,4 +60,11 @@ function M.pick(leaves, text, what)
   return out
 end
 
+-- The value a leaf's keys (as M.pick gives them) reach in frame t.
+function M.at(t, keys)
+  local v = t
+  for i = 1, #keys do v = v[keys[i]] end
+  return v
+end
+
 return M
